@@ -1,0 +1,29 @@
+"""Users and their role. Per-territory rights build on `role` (contracts issue)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrateur préfecture"
+    AGENT = "agent", "Agent de la mission politique de la ville"
+    DELEGATE = "delegate", "Délégué du préfet"
+    PARTNER = "partner", "Partenaire signataire"
+    ASSOCIATION = "association", "Association"
+
+
+class User(AbstractUser):
+    """A person who logs in. Anonymous visitors are the public role and have no row."""
+
+    role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.AGENT)
+    organisation = models.CharField("organisation", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+
+    @property
+    def is_prefecture_staff(self) -> bool:
+        return self.is_superuser or self.role in {Role.ADMIN, Role.AGENT}
