@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "dsfr",
     "quartiers.core",
     "quartiers.geography",
+    "quartiers.georef",
+    "quartiers.indicators",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("quartiers.core.urls")),
     path("", include("quartiers.geography.urls")),
+    path("", include("quartiers.georef.urls")),
+    path("", include("quartiers.indicators.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
