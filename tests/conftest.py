@@ -48,3 +48,40 @@ def partner(db) -> User:
 @pytest.fixture
 def association_user(db) -> User:
     return _user("association", Role.ASSOCIATION, organisation="Association de test")
+
+
+# --- The Nord geography, imported once for the whole session (IMPORTERS helper) -------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every database test sees the real Nord (94 QPV, 648 communes…) without re-importing it.
+
+    Tests run inside a transaction rolled back at the end, so this baseline stays as it is;
+    tests that count rows must compare with it ("before/after"), not with zero.
+    """
+    from quartiers.geography.importers import import_nord_demo
+
+    with django_db_blocker.unblock():
+        import_nord_demo(data_dir=Path(settings.DATA_DIR), apply=True)
+
+
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _nord_geography_after_flush(request, django_db_blocker):
+    """Transactional tests (live_server…) flush the database when they end: re-import the Nord
+    for the next one. pytest-django runs them after all the other database tests."""
+    if _transactional(request):
+        from quartiers.geography.importers import import_nord_demo
+        from quartiers.geography.models import QPV
+
+        with django_db_blocker.unblock():
+            if not QPV.objects.exists():
+                import_nord_demo(data_dir=Path(settings.DATA_DIR), apply=True)
+    yield
