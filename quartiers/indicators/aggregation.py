@@ -1,0 +1,249 @@
+"""Aggregation of QPV values to a set of QPV (contract, EPCI, arrondissement, département).
+
+Only where it is valid:
+- a count that adds up (`additive`) is summed; QPV under statistical secrecy make the result a
+  lower bound (« au moins »), and every QPV under secrecy refuses it;
+- a rate whose numerator and denominator are both additive counts of the catalogue is
+  recomputed as Σ numerator / Σ denominator × scale, on the QPV where both parts are known;
+- a rate whose denominator is an additive count (population, households) is averaged with that
+  count as weight, on the QPV where both are known;
+- anything else is not aggregated, with a French reason.
+
+A QPV that lies in two EPCI (4 in the Nord: Porte du Hainaut / Valenciennes Métropole) counts
+whole in each EPCI: values are not split by commune in the sources. EPCI totals therefore add
+up to more than the département total, which counts each QPV once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+
+from quartiers.geography.models import QPV
+from quartiers.indicators.models import (
+    Indicator,
+    IndicatorKind,
+    IndicatorValue,
+    TerritoryKind,
+)
+
+SUM, RATIO, WEIGHTED, NONE = "sum", "ratio", "weighted", "none"
+_YEAR = re.compile(r"(19|20)\d{2}")
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    indicator: Indicator
+    period: str | None
+    method: str
+    value: Decimal | None = None
+    qpv_count: int = 0
+    used_codes: list[str] = field(default_factory=list)
+    suppressed_codes: list[str] = field(default_factory=list)
+    missing_codes: list[str] = field(default_factory=list)
+    numerator_total: Decimal | None = None
+    denominator_total: Decimal | None = None
+    lower_bound: bool = False
+    reason: str = ""
+    sources: list[str] = field(default_factory=list)
+    vintages: list[str] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        return self.value is not None and len(self.used_codes) < self.qpv_count
+
+    @property
+    def note(self) -> str:
+        """French caveat shown next to the figure."""
+        if self.value is None:
+            return self.reason
+        left_out = self.qpv_count - len(self.used_codes)
+        if self.lower_bound:
+            return (
+                f"valeur minimale : {len(self.suppressed_codes)} QPV sous secret "
+                "statistique non compté(s)"
+            )
+        if left_out:
+            return (
+                f"calculé sur {len(self.used_codes)} QPV sur {self.qpv_count} "
+                f"({left_out} sous secret statistique ou sans valeur)"
+            )
+        return ""
+
+
+def aggregation_method(*, indicator: Indicator) -> tuple[str, str]:
+    """(method, French reason when it is `none`)."""
+    if indicator.kind == IndicatorKind.COUNT:
+        if indicator.additive:
+            return SUM, ""
+        return NONE, "effectif non additionnable : agrégation impossible"
+    numerator, denominator = indicator.numerator, indicator.denominator
+    if denominator is not None and denominator.kind == IndicatorKind.COUNT and denominator.additive:
+        if numerator is None:
+            return WEIGHTED, ""
+        if numerator.kind == IndicatorKind.COUNT and numerator.additive:
+            return RATIO, ""
+    if indicator.denominator_label:
+        return NONE, f"dénominateur ({indicator.denominator_label}) inconnu : agrégation impossible"
+    return NONE, "ni effectif additionnable ni dénominateur connu : agrégation impossible"
+
+
+def period_latest(periods: Iterable[str]) -> str | None:
+    """The most recent dated period; an undated one only when it is the only kind."""
+    periods = set(periods)
+    dated = [p for p in periods if _YEAR.search(p)]
+    if dated:
+        return max(dated, key=lambda p: (_YEAR.search(p).group(0), p))  # type: ignore[union-attr]
+    return min(periods) if periods else None
+
+
+def _values(
+    indicator: Indicator | None, codes: list[str], period: str | None
+) -> dict[str, IndicatorValue]:
+    if indicator is None:
+        return {}
+    rows = IndicatorValue.objects.filter(
+        indicator=indicator, territory_kind=TerritoryKind.QPV, territory_code__in=codes
+    )
+    if period is not None:
+        rows = rows.filter(period=period)
+    return {row.territory_code: row for row in rows}
+
+
+def indicator_aggregate(
+    *, indicator: Indicator, qpv_codes: Iterable[str], period: str | None = None
+) -> Aggregate:
+    codes = sorted(set(qpv_codes))
+    method, reason = aggregation_method(indicator=indicator)
+    if period is None:
+        period = period_latest(
+            IndicatorValue.objects.filter(
+                indicator=indicator, territory_kind=TerritoryKind.QPV, territory_code__in=codes
+            ).values_list("period", flat=True)
+        )
+    base = {"indicator": indicator, "period": period, "method": method, "qpv_count": len(codes)}
+    if method == NONE:
+        return Aggregate(**base, reason=reason)
+    own = _values(indicator, codes, period)
+    if method == SUM:
+        return _sum(base, codes, own)
+    part = indicator.numerator if method == RATIO else indicator
+    return _ratio(
+        base,
+        codes,
+        part_values=_values(part, codes, period),
+        weights=_values(indicator.denominator, codes, period),
+        method=method,
+        scale=indicator.scale,
+        provenance=list(own.values()),
+    )
+
+
+def _provenance(rows: Iterable[IndicatorValue]) -> dict[str, list[str]]:
+    rows = list(rows)
+    return {
+        "sources": sorted({r.source for r in rows}),
+        "vintages": sorted({r.vintage for r in rows}),
+    }
+
+
+def _sum(base: dict, codes: list[str], own: dict[str, IndicatorValue]) -> Aggregate:
+    used = [c for c in codes if c in own and not own[c].suppressed]
+    suppressed = [c for c in codes if c in own and own[c].suppressed]
+    missing = [c for c in codes if c not in own]
+    common = {
+        "used_codes": used,
+        "suppressed_codes": suppressed,
+        "missing_codes": missing,
+        **_provenance(own.values()),
+    }
+    if not used:
+        return Aggregate(
+            **base,
+            **common,
+            reason="aucune valeur connue (secret statistique "
+            "ou valeur absente) : agrégation impossible",
+        )
+    total = sum((own[c].value for c in used), Decimal(0))
+    return Aggregate(**base, **common, value=total, lower_bound=bool(suppressed or missing))
+
+
+def _ratio(
+    base: dict,
+    codes: list[str],
+    *,
+    part_values: dict[str, IndicatorValue],
+    weights: dict[str, IndicatorValue],
+    method: str,
+    scale: Decimal,
+    provenance: list[IndicatorValue],
+) -> Aggregate:
+    def known(rows: dict[str, IndicatorValue], code: str) -> bool:
+        return code in rows and not rows[code].suppressed
+
+    used = [c for c in codes if known(part_values, c) and known(weights, c)]
+    suppressed = [
+        c
+        for c in codes
+        if c not in used
+        and (
+            (c in part_values and part_values[c].suppressed)
+            or (c in weights and weights[c].suppressed)
+        )
+    ]
+    missing = [c for c in codes if c not in used and c not in suppressed]
+    rows = provenance + [part_values[c] for c in used] + [weights[c] for c in used]
+    common = {
+        "used_codes": used,
+        "suppressed_codes": suppressed,
+        "missing_codes": missing,
+        **_provenance(rows),
+    }
+    denominator = sum((weights[c].value for c in used), Decimal(0))
+    if not used or denominator == 0:
+        return Aggregate(
+            **base,
+            **common,
+            reason="numérateur ou dénominateur inconnu pour tous les QPV : agrégation impossible",
+        )
+    if method == RATIO:
+        numerator = sum((part_values[c].value for c in used), Decimal(0))
+        value = numerator / denominator * scale
+    else:  # weighted mean of the rates, weight = denominator count
+        numerator = sum((part_values[c].value * weights[c].value / scale for c in used), Decimal(0))
+        value = numerator / denominator * scale
+    return Aggregate(
+        **base, **common, value=value, numerator_total=numerator, denominator_total=denominator
+    )
+
+
+def territory_qpv_codes(*, kind: str, code: str, generation: int | None = None) -> list[str]:
+    """QPV of a registry territory. Contracts come with the contracts app: pass their codes."""
+    generation = generation or settings.QPV_GENERATION
+    qpvs = QPV.objects.of_generation(generation)
+    if kind == TerritoryKind.QPV:
+        qpvs = qpvs.filter(code=code)
+    elif kind == TerritoryKind.EPCI:
+        qpvs = qpvs.filter(epcis__siren=code)
+    elif kind == TerritoryKind.DEPARTEMENT:
+        qpvs = qpvs.filter(departement_code=code)
+    elif kind == TerritoryKind.ARRONDISSEMENT:
+        qpvs = qpvs.filter(communes__arrondissement__insee_code=code)
+    elif kind == TerritoryKind.COMMUNE:
+        qpvs = qpvs.filter(communes__insee_code=code)
+    else:
+        raise ValueError(
+            f"Type de territoire « {kind} » : passez la liste de ses QPV à indicator_aggregate."
+        )
+    return sorted(set(qpvs.values_list("code", flat=True)))
+
+
+def territory_aggregate(
+    *, indicator: Indicator, kind: str, code: str, period: str | None = None
+) -> Aggregate:
+    codes = territory_qpv_codes(kind=kind, code=code)
+    return indicator_aggregate(indicator=indicator, qpv_codes=codes, period=period)

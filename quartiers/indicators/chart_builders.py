@@ -1,0 +1,82 @@
+"""The charts of the key-figures and indicator pages, built from selectors' results."""
+
+from __future__ import annotations
+
+from quartiers.indicators.charts import Bar, Chart
+from quartiers.indicators.keyfigures import KeyFigures
+from quartiers.indicators.models import Indicator
+from quartiers.indicators.selectors import QpvValueRow
+
+OURS = "Calcul sur les données importées"
+PRESS = "Dossier de presse (mars 2024)"
+SOCLE_LEGEND = ["Ensemble des QPV", "Département (valeur de référence)"]
+
+
+def key_figures_charts(*, figures: KeyFigures) -> dict[str, Chart]:
+    population, _, share = figures.figures[0], figures.figures[1], figures.figures[2]
+    charts = {}
+    for slug, title, figure, unit in (
+        ("habitants-qpv", "Habitants des QPV", population, "habitants"),
+        ("part-population-qpv", "Part des habitants du département vivant en QPV", share, "%"),
+    ):
+        bars = [Bar(label=OURS, value=figure.value, series=0)]
+        sources = [figure.source]
+        if figure.published is not None:
+            bars.append(Bar(label=PRESS, value=figure.published.value, series=1))
+            sources.append(f"{figure.published.source} ({figure.published.note})")
+        charts[slug] = Chart(
+            slug=slug,
+            title=title,
+            unit=unit,
+            bars=bars,
+            legend=[OURS, PRESS],
+            source=" ; ".join(sources),
+        )
+    bars = []
+    sources: set[str] = set()
+    for row in figures.core_rows:
+        if row.indicator.unit != "%":
+            continue
+        note = "" if row.qpv.value is not None else "non agrégeable"
+        bars.append(
+            Bar(
+                label=f"{row.indicator.display_label} — QPV",
+                value=row.qpv.value,
+                series=0,
+                note=note,
+            )
+        )
+        sources.update(row.qpv.sources)
+        if row.departement is not None:
+            bars.append(
+                Bar(
+                    label=f"{row.indicator.display_label} — département",
+                    value=row.departement.value,
+                    series=1,
+                    suppressed=row.departement.suppressed,
+                )
+            )
+            sources.add(row.departement.source)
+    charts["socle-taux"] = Chart(
+        slug="socle-taux",
+        title="Taux du socle d'indicateurs : ensemble des QPV et département",
+        unit="%",
+        bars=bars,
+        legend=SOCLE_LEGEND[: 2 if any(bar.series for bar in bars) else 1],
+        source=" ; ".join(sorted(sources)),
+    )
+    return charts
+
+
+def indicator_chart(*, indicator: Indicator, rows: list[QpvValueRow]) -> Chart:
+    sources = sorted({r.source for r in rows if r.source})
+    return Chart(
+        slug=f"indicateur-{indicator.code}",
+        title=f"{indicator.label} par QPV",
+        unit=indicator.unit if indicator.unit == "%" else "",
+        bars=[
+            Bar(label=f"{r.name or r.code} ({r.code})", value=r.value, suppressed=r.suppressed)
+            for r in rows
+        ],
+        source=" ; ".join(sources),
+    )
