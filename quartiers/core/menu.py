@@ -11,6 +11,7 @@ MAIN_MENU: list[tuple[str, str]] = [
     ("Quartiers (QPV)", "geography:qpv_list"),
     ("Communes", "geography:commune_list"),
     ("EPCI", "geography:epci_list"),
+    ("Chiffres clés", "indicators:key_figures"),
 ]
 
 

@@ -1,8 +1,15 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from quartiers.geography.models import Departement
 from quartiers.geography.selectors import key_counts
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"counts": key_counts(), "title": "Accueil"})
+    counts = key_counts()
+    departements = Departement.objects.filter(qpvs__generation=counts.generation).distinct()
+    return render(
+        request,
+        "core/home.html",
+        {"counts": counts, "departements": departements, "title": "Accueil"},
+    )
