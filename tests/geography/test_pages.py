@@ -202,3 +202,14 @@ def test_commune_and_epci_lists_show_territories_carrying_a_qpv(client):
     assert client.get("/communes/", {"toutes": "on"}).context["total"] == 648
     assert client.get("/epci/").context["total"] == 13
     assert client.get("/epci/", {"q": "metropole europeenne"}).context["total"] == 1
+
+
+def test_qpv_page_shows_core_indicators_with_secret_cells(client, data_dir):
+    from quartiers.indicators.importers import import_nord_indicators
+
+    import_nord_indicators(data_dir=data_dir, apply=True)
+    # QN05913M has no poverty rate in the SIG Ville file: withheld, never shown as 0.
+    html = client.get("/qpv/QN05913M/").content.decode()
+    assert 'data-testid="qpv-core-set"' in html
+    assert "Taux de pauvreté" in html
+    assert "secret statistique" in html
