@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("quartiers.geography.urls")),
     path("", include("quartiers.georef.urls")),
     path("", include("quartiers.indicators.urls")),
+    path("", include("quartiers.programmes.urls")),
+    path("", include("quartiers.contracts.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -11,7 +11,9 @@ MAIN_MENU: list[tuple[str, str]] = [
     ("Quartiers (QPV)", "geography:qpv_list"),
     ("Communes", "geography:commune_list"),
     ("EPCI", "geography:epci_list"),
+    ("Contrats", "contracts:contract_list"),
     ("Chiffres clés", "indicators:key_figures"),
+    ("Programmes et objectifs", "programmes:measure_list"),
 ]
 
 

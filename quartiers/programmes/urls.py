@@ -1,0 +1,27 @@
+from django.urls import path
+
+from quartiers.programmes import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("programmes/", views.measure_list, name="measure_list"),
+    path("programmes/mesures/export.<str:fmt>", views.measure_export, name="measure_export"),
+    path("programmes/mesures/<slug:code>/", views.measure_detail, name="measure_detail"),
+    path(
+        "programmes/mesures/<slug:code>/valeurs/",
+        views.progress_entry_create,
+        name="progress_entry_create",
+    ),
+    path(
+        "programmes/mesures/<slug:code>/trajectoire.svg",
+        views.measure_trajectory_svg,
+        name="measure_trajectory_svg",
+    ),
+    path("programmes/dispositifs/", views.dispositif_list, name="dispositif_list"),
+    path(
+        "programmes/dispositifs/export.<str:fmt>",
+        views.dispositif_export,
+        name="dispositif_export",
+    ),
+]

@@ -1,0 +1,194 @@
+"""Pages: measures by programme (status, gauges), one measure (entries, chart, entry form),
+dispositifs with filters and coverage gauges; CSV / XLSX exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from quartiers.geography.exports import table_response
+from quartiers.programmes import tables
+from quartiers.programmes.choices import NOT_PROVIDED, PRESS_KIT_DECLARED
+from quartiers.programmes.coverage import coverage_compute, scope_qpvs_default
+from quartiers.programmes.forms import DispositifFilterForm, ProgressEntryForm
+from quartiers.programmes.gauges import coverage_gauge, measure_chart, measure_gauge
+from quartiers.programmes.models import Measure, Programme
+from quartiers.programmes.selectors import dispositif_search, measure_row, measures_by_programme
+from quartiers.programmes.services import progress_entry_add
+from quartiers.programmes.svg import trajectory_svg
+
+TABLE_FORMATS = ("csv", "xlsx")
+
+
+def _exports(url_name: str, request: HttpRequest) -> list[dict[str, str]]:
+    query = request.GET.urlencode()
+    return [
+        {
+            "label": label,
+            "url": reverse(f"programmes:{url_name}", args=[fmt]) + (f"?{query}" if query else ""),
+        }
+        for fmt, label in (("csv", "CSV (Excel)"), ("xlsx", "XLSX"))
+    ]
+
+
+def _coverages(today, *, compact: bool = False):
+    """Coverage gauges of the programmes made of dispositifs."""
+    items = []
+    for programme in Programme.objects.exclude(dispositif_kind=""):
+        coverage = coverage_compute(kind=programme.dispositif_kind, on=today)
+        items.append(
+            {
+                "programme": programme,
+                "coverage": coverage,
+                "svg": coverage_gauge(coverage=coverage, compact=compact),
+            }
+        )
+    return items
+
+
+def measure_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    groups = [
+        (programme, [(row, measure_gauge(row=row, compact=True)) for row in rows])
+        for programme, rows in measures_by_programme(today=today)
+    ]
+    return render(
+        request,
+        "programmes/measure_list.html",
+        {
+            "title": "Programmes et objectifs",
+            "breadcrumb": [("Programmes et objectifs", None)],
+            "groups": groups,
+            "coverages": [c for c in _coverages(today) if c["programme"].measures.exists()],
+            "today": today,
+            "not_provided": NOT_PROVIDED,
+            "exports": _exports("measure_export", request),
+        },
+    )
+
+
+def _detail_context(request: HttpRequest, measure: Measure, form: ProgressEntryForm | None):
+    today = timezone.localdate()
+    row = measure_row(measure=measure, today=today)
+    chart = measure_chart(row=row, today=today)
+    can_edit = getattr(request.user, "is_prefecture_staff", False)
+    if can_edit and form is None:
+        form = ProgressEntryForm(measure=measure, initial={"on": today})
+    return {
+        "title": measure.label,
+        "breadcrumb": [
+            ("Programmes et objectifs", reverse("programmes:measure_list")),
+            (measure.label[:60], None),
+        ],
+        "measure": measure,
+        "row": row,
+        "gauge": measure_gauge(row=row),
+        "coverage_gauge": coverage_gauge(coverage=row.coverage) if row.coverage else None,
+        "chart_svg": trajectory_svg(chart) if chart else None,
+        "entries": measure.entries.select_related("recorded_by").order_by("-on"),
+        "form": form if can_edit else None,
+        "not_provided": NOT_PROVIDED,
+        "today": today,
+        "tolerance_percent": measure.tolerance * 100,
+    }
+
+
+def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    measure = get_object_or_404(
+        Measure.objects.select_related("programme", "contract", "departement"), code=code
+    )
+    return render(
+        request, "programmes/measure_detail.html", _detail_context(request, measure, None)
+    )
+
+
+@login_required
+@require_POST
+def progress_entry_create(request: HttpRequest, code: str) -> HttpResponse:
+    if not request.user.is_prefecture_staff:
+        raise PermissionDenied("Réservé aux agents de la préfecture.")
+    measure = get_object_or_404(Measure, code=code)
+    form = ProgressEntryForm(request.POST, measure=measure)
+    if not form.is_valid():
+        context = _detail_context(request, measure, form)
+        return render(request, "programmes/measure_detail.html", context, status=400)
+    progress_entry_add(measure=measure, user=request.user, **form.cleaned_data)
+    messages.success(request, "Valeur enregistrée.")
+    return redirect("programmes:measure_detail", code=measure.code)
+
+
+def measure_trajectory_svg(request: HttpRequest, code: str) -> HttpResponse:
+    measure = get_object_or_404(Measure, code=code)
+    today = timezone.localdate()
+    chart = measure_chart(row=measure_row(measure=measure, today=today), today=today)
+    if chart is None:
+        raise Http404("Pas de trajectoire pour cette mesure.")
+    response = HttpResponse(trajectory_svg(chart), content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{chart.slug}.svg"'
+    return response
+
+
+def measure_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in TABLE_FORMATS:
+        raise Http404("Format inconnu.")
+    rows = [row for _, rows in measures_by_programme(today=timezone.localdate()) for row in rows]
+    return table_response(
+        fmt=fmt,
+        columns=tables.MEASURE_COLUMNS,
+        rows=(tables.measure_cells(row=row) for row in rows),
+        filename_stem="mesures-programmes",
+        sheet_title="Mesures",
+    )
+
+
+def _dispositifs_filtered(request: HttpRequest):
+    qpvs = scope_qpvs_default()
+    form = DispositifFilterForm(request.GET or None, qpvs=qpvs)
+    data = form.cleaned()
+    dispositifs = dispositif_search(
+        kind=data.get("kind") or "", commune=data.get("commune"), qpv=data.get("qpv")
+    )
+    return form, dispositifs
+
+
+def dispositif_list(request: HttpRequest) -> HttpResponse:
+    form, dispositifs = _dispositifs_filtered(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "programmes/dispositif_list.html",
+        {
+            "title": "Dispositifs sur le terrain",
+            "breadcrumb": [
+                ("Programmes et objectifs", reverse("programmes:measure_list")),
+                ("Dispositifs", None),
+            ],
+            "form": form,
+            "dispositifs": dispositifs,
+            "coverages": _coverages(today, compact=True),
+            "today": today,
+            "declared_label": PRESS_KIT_DECLARED,
+            "not_provided": NOT_PROVIDED,
+            "exports": _exports("dispositif_export", request),
+        },
+    )
+
+
+def dispositif_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in TABLE_FORMATS:
+        raise Http404("Format inconnu.")
+    _, dispositifs = _dispositifs_filtered(request)
+    today = timezone.localdate()
+    return table_response(
+        fmt=fmt,
+        columns=tables.DISPOSITIF_COLUMNS,
+        rows=(tables.dispositif_cells(dispositif=d, today=today) for d in dispositifs),
+        filename_stem="dispositifs",
+        sheet_title="Dispositifs",
+    )
