@@ -1,7 +1,24 @@
+import sys
+
 from django.apps import AppConfig
+
+
+def _index_invalidate(sender: object, *, generation: int | None = None, **kwargs: object) -> None:
+    """Drop the cached spatial index of the changed generation (rebuilt on next lookup).
+
+    The loader (and numba) is only imported by a lookup: if it is not loaded, no index is cached.
+    """
+    loader = sys.modules.get("quartiers.georef.loader")
+    if loader is not None:
+        loader.cache_clear(generation=generation)
 
 
 class GeorefConfig(AppConfig):
     name = "quartiers.georef"
     label = "georef"
     verbose_name = "Géoréférencement"
+
+    def ready(self) -> None:
+        from quartiers.geography.signals import geography_changed
+
+        geography_changed.connect(_index_invalidate, dispatch_uid="georef_index_invalidate")
