@@ -1,47 +1,110 @@
 # Quartiers 2030 — two commands on a fresh machine: `make demo` and `make test`.
+# Every target is re-runnable and quick once set up (the virtualenv is rebuilt only when
+# requirements.txt changes).
 SHELL := /bin/bash
+# Optional local configuration (see .env.example): NAME=value lines, exported to every command
+# (they win over the shell's variables). .ci/run sets ENV_FILE= to ignore it.
+ENV_FILE ?= .env
+ifneq (,$(wildcard $(ENV_FILE)))
+include $(ENV_FILE)
+export $(shell sed -n 's/^[[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\)[[:space:]]*=.*/\1/p' $(ENV_FILE))
+endif
+.SHELLFLAGS := -eu -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Run apt-get as root, through sudo otherwise.
+PYTEST_ARGS ?=
+# apt-get runs as root, through sudo otherwise.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
-.PHONY: demo test venv system-deps browser-deps migrate demo-data serve lint format check clean
+.DEFAULT_GOAL := help
+.PHONY: help demo test venv python-check browser-deps migrate demo-data port-check serve \
+	lint format check bench clean
+
+help:
+	@echo "Quartiers 2030 — commandes principales :"
+	@echo "  make demo    installe, importe les données du Nord, crée les comptes de démonstration"
+	@echo "               et sert l'application sur http://$(HOST):$(PORT)/"
+	@echo "  make test    lance toute la suite de tests (installe Chromium de Debian si besoin)"
+	@echo "  make lint    ruff check + ruff format --check"
+	@echo "  make check   lint + manage.py check + makemigrations --check"
+	@echo "  make bench   mesures de performance (bench/)"
+	@echo "  make clean   supprime l'environnement virtuel et la base SQLite locale (var/)"
+
+# --- Python environment -------------------------------------------------------------------
+
+python-check:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "Erreur : « $(PYTHON) » est introuvable. Installez Python 3.11 ou plus récent" \
+	       "(Debian/Ubuntu : sudo apt install python3 python3-venv)."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
+	  echo "Erreur : Python 3.11 ou plus récent est requis, « $(PYTHON) » est en version" \
+	       "$$($(PYTHON) -c 'import platform; print(platform.python_version())')." \
+	       "Indiquez un autre interpréteur, par exemple : make demo PYTHON=python3.12"; exit 1; }
+	@# Debian ships venv's ensurepip in a separate package.
+	@$(PYTHON) -c 'import ensurepip, venv' 2>/dev/null || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installation du module venv de Python (paquet Debian python3-venv)…"; \
+	    $(SUDO) apt-get update -qq && $(APT_INSTALL) python3-venv >/dev/null; \
+	  else \
+	    echo "Erreur : le module venv de Python est absent. Installez-le (paquet python3-venv)."; \
+	    exit 1; \
+	  fi; }
 
 $(VENV)/.installed: requirements.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus récent est requis.")'
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements.txt
-	touch $@
+	@$(MAKE) --no-print-directory python-check
+	@echo "Création de l'environnement virtuel $(VENV) et installation des dépendances" \
+	      "(une à deux minutes la première fois)…"
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	@$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
 
 venv: $(VENV)/.installed
 
-# Debian's Chromium drives the browser tests; never downloaded by the test tool.
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installation de Chromium (paquet Debian)…"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
-
-system-deps: browser-deps
+# --- Demo ---------------------------------------------------------------------------------
 
 migrate: venv
-	$(PY) manage.py migrate --noinput
+	@$(PY) manage.py migrate --noinput
 
 demo-data: migrate
-	$(PY) manage.py demo_setup
+	@$(PY) manage.py demo_setup
 
-serve:
-	@echo "Quartiers 2030 sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)"
-	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+port-check: venv
+	@$(PY) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("$(HOST)", $(PORT)))' 2>/dev/null || { \
+	  echo "Erreur : le port $(PORT) de $(HOST) est déjà utilisé (une autre démonstration" \
+	       "tourne peut-être). Arrêtez-la ou choisissez un autre port : make demo PORT=8001"; \
+	  exit 1; }
 
-demo: demo-data serve
+serve: port-check
+	@echo ""
+	@echo "Quartiers 2030 est servi sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)."
+	@$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-test: venv system-deps
-	$(PY) -m pytest
+# The port is checked first, so a busy port fails before any work.
+demo: port-check demo-data serve
+
+# --- Tests and quality --------------------------------------------------------------------
+
+# Debian's Chromium drives the browser tests; the test tool never downloads a browser.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installation de Chromium (paquet Debian chromium)…"; \
+	    $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium >/dev/null; \
+	  else \
+	    echo "Erreur : Chromium est introuvable ; installez le paquet chromium de votre" \
+	         "distribution."; exit 1; \
+	  fi; }
+
+# pytest exits 5 when it collected no test: that is a failure too.
+test: venv browser-deps
+	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "Erreur : aucun test n'a été collecté."; fi; \
+	exit $$status
 
 lint: venv
 	$(VENV)/bin/ruff check .
@@ -52,7 +115,17 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 check: lint
+	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Each bench/*.py script sets up its own throwaway database and prints its own figures.
+bench: venv
+	@shopt -s nullglob; scripts=(bench/*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "Aucun script dans bench/."; exit 0; fi; \
+	for script in "$${scripts[@]}"; do \
+	  echo "== $$script"; \
+	  PYTHONPATH=. DJANGO_SETTINGS_MODULE=config.settings $(PY) "$$script"; \
+	done
+
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -9,6 +9,9 @@ from django.conf import settings
 
 from quartiers.core.models import Role, User
 
+# Headless Chromium fixtures (one Playwright session for the whole run), for every app's tests.
+pytest_plugins = ["tests.browser.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:

@@ -12,15 +12,12 @@ from django.utils import timezone
 from quartiers.contracts.demo import seed_contracts_demo
 from quartiers.contracts.models import Milestone
 
-# The browser fixtures live with the browser tests (tests/browser/conftest.py).
-from tests.browser.conftest import browser_page, chromium_browser  # noqa: F401
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 
 
 def test_agent_marks_a_late_milestone_done_and_the_dashboard_shows_it(
-    browser_page,  # noqa: F811 - fixture imported above
+    browser_page,
     live_server,
     data_dir,
     prefecture_agent,

@@ -10,15 +10,12 @@ import pytest
 
 from quartiers.indicators.importers import import_nord_indicators
 
-# The browser fixtures live with the browser tests (tests/browser/conftest.py).
-from tests.browser.conftest import browser_page, chromium_browser  # noqa: F401
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 
 
 def test_key_figures_page_draws_its_charts_without_console_error(
-    browser_page,  # noqa: F811 - fixture imported above
+    browser_page,
     live_server,
     data_dir,
 ):

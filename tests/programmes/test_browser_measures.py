@@ -13,15 +13,12 @@ from quartiers.geography.models import QPV, Commune
 from quartiers.programmes.models import Dispositif, Measure
 from quartiers.programmes.seed import seed_programmes_demo
 
-# The browser fixtures live with the browser tests (tests/browser/conftest.py).
-from tests.browser.conftest import browser_page, chromium_browser  # noqa: F401
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", tempfile.gettempdir()))
 
 
 def test_measures_page_shows_gauges_and_status_badges_without_console_error(
-    browser_page,  # noqa: F811 - fixture imported above
+    browser_page,
     live_server,
 ):
     seed_programmes_demo()

@@ -1,0 +1,81 @@
+"""`manage.py demo_setup`: real Nord geography and demo accounts, re-runnable (`make demo`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from quartiers.core.demo import (
+    DEMO_ACCOUNTS,
+    demo_accounts_ensure,
+    demo_content_seed,
+    demo_data_import,
+    demo_production_refuse,
+)
+from quartiers.geography.importers import ImportRefused
+
+
+class Command(BaseCommand):
+    help = (
+        "Prépare la démonstration : importe la géographie prioritaire réelle du Nord et ses "
+        "indicateurs (si ce n'est pas déjà à jour) et crée les comptes de démonstration, dont "
+        "les mots de passe sont affichés. Relançable sans effet de bord. Refusé quand "
+        "PRODUCTION=true."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--skip-import",
+            action="store_true",
+            help="Ne crée que les comptes, sans importer les données du Nord.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            demo_production_refuse()
+            if not options["skip_import"]:
+                self._import_nord()
+            results = demo_accounts_ensure()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        self._print_accounts(results)
+
+    def _import_nord(self) -> None:
+        self.stdout.write(f"Import des données du Nord depuis {settings.DATA_DIR} …")
+        try:
+            summaries = demo_data_import(data_dir=settings.DATA_DIR)
+        except ImportRefused as exc:
+            raise CommandError(f"Import refusé : {exc}") from exc
+        for summary in summaries:
+            self.stdout.write(str(summary))
+        changed = sum(1 for s in summaries if s.added or s.changed or s.removed)
+        if changed:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Données du Nord importées ({changed} imports avec changements)."
+                )
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS("Données du Nord déjà à jour : rien à changer."))
+        for report in demo_content_seed(data_dir=settings.DATA_DIR):
+            self.stdout.write(report)
+
+    def _print_accounts(self, results: list) -> None:
+        width = max(len(account.username) for account in DEMO_ACCOUNTS)
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.WARNING(
+                "Comptes de DÉMONSTRATION — mots de passe publics, à ne jamais utiliser "
+                "en production :"
+            )
+        )
+        for result in results:
+            account = result.account
+            self.stdout.write(
+                f"  {account.username:<{width}}  mot de passe : {account.password:<26}  "
+                f"{account.role_label} ({result.status})"
+            )
+        self.stdout.write("Se connecter : /connexion/ — administration : /admin/")
