@@ -192,7 +192,8 @@
           if (isQpv) qpvCount += group.features.length;
         });
         var target = fitBounds || fallbackBounds;
-        if (target) map.fitBounds(target, { padding: [12, 12] });
+        // No animation: layers added during a zoom animation were clipped to the old view.
+        if (target) map.fitBounds(target, { padding: [12, 12], animate: false });
         groups.forEach(function (group) {
           if (!group.layer) return;
           if (group.entry.visible !== false) group.layer.addTo(map);

@@ -49,6 +49,22 @@ def test_home_page_shows_the_nord_key_counts(browser_page, live_server):
     assert watch.problems == []
 
 
+_OUTLINE_AND_QPV_BOXES = """
+() => {
+  const union = (selector) => {
+    const box = {top: Infinity, left: Infinity, bottom: -Infinity, right: -Infinity};
+    document.querySelectorAll(selector).forEach((el) => {
+      const r = el.getBoundingClientRect();
+      box.top = Math.min(box.top, r.top); box.left = Math.min(box.left, r.left);
+      box.bottom = Math.max(box.bottom, r.bottom); box.right = Math.max(box.right, r.right);
+    });
+    return box;
+  };
+  return {outline: union(".leaflet-q-departement-pane path"), qpv: union("#carte path.q-qpv")};
+}
+"""
+
+
 def test_map_draws_the_94_qpv_and_a_click_opens_the_qpv_page(browser_page, live_server):
     page, watch = browser_page
     page.goto(live_server.url + "/carte/")
@@ -59,6 +75,12 @@ def test_map_draws_the_94_qpv_and_a_click_opens_the_qpv_page(browser_page, live_
     assert page.locator("#carte path.q-qpv--national").count() >= 1
     assert page.get_by_text("Statut NPNRU estimé, à vérifier").is_visible()
     assert page.locator(".leaflet-control-layers").is_visible()
+    # The département outline is drawn whole around the QPV (once it was clipped to the
+    # view it was drawn in before the map zoomed to the Nord).
+    boxes = page.evaluate(_OUTLINE_AND_QPV_BOXES)
+    outline, qpvs = boxes["outline"], boxes["qpv"]
+    assert outline["top"] <= qpvs["top"] and outline["bottom"] >= qpvs["bottom"]
+    assert outline["left"] <= qpvs["left"] and outline["right"] >= qpvs["right"]
     page.screenshot(path=f"{SCREENSHOT_DIR}/quartiers-carte.png", full_page=True)
 
     point = page.evaluate(_CLICKABLE_QPV_POINT, "#carte path.q-qpv")
