@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test venv python-check browser-deps migrate demo-data port-check serve \
+.PHONY: help demo test venv python-check browser-deps redis-deps addok addok-stop migrate demo-data port-check serve \
 	lint format check bench clean
 
 help:
@@ -100,8 +100,27 @@ browser-deps:
 	         "distribution."; exit 1; \
 	  fi; }
 
+# Debian's redis-server backs the local addok geocoder (and the task queue in production).
+redis-deps:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installation de Redis (paquet Debian redis-server)…"; \
+	    $(SUDO) apt-get update -qq && $(APT_INSTALL) redis-server >/dev/null; \
+	  else \
+	    echo "Erreur : redis-server est introuvable ; installez le paquet redis-server de votre" \
+	         "distribution."; exit 1; \
+	  fi; }
+
+# Local addok geocoder (the BAN engine) on 127.0.0.1:7878 with its own Redis on 6390, indexing
+# the real Nord addresses: the geocoding tests and bench speak to it (see docs/geocoding.md).
+addok: redis-deps
+	@bash scripts/addok/setup.sh
+
+addok-stop:
+	@-bash scripts/addok/stop.sh
+
 # pytest exits 5 when it collected no test: that is a failure too.
-test: venv browser-deps
+test: venv browser-deps addok
 	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "Erreur : aucun test n'a été collecté."; fi; \
 	exit $$status
@@ -119,7 +138,7 @@ check: lint
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Each bench/*.py script sets up its own throwaway database and prints its own figures.
-bench: venv
+bench: venv addok
 	@shopt -s nullglob; scripts=(bench/*.py); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "Aucun script dans bench/."; exit 0; fi; \
 	for script in "$${scripts[@]}"; do \
@@ -128,4 +147,5 @@ bench: venv
 	done
 
 clean:
+	-@bash scripts/addok/stop.sh
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -13,6 +13,7 @@ from quartiers.contracts.choices import (
 from quartiers.contracts.models import Action, Contract
 from quartiers.contracts.services.documents import document_max_bytes
 from quartiers.geography.models import QPV
+from quartiers.organisation.models import PrefectDelegate
 
 _INPUT = {"class": "fr-input"}
 _SELECT = {"class": "fr-select"}
@@ -39,6 +40,7 @@ class ActionForm(forms.ModelForm):
             "lead_name",
             "lead_organisation",
             "lead_email",
+            "lead_partner",
             "budget",
             "status",
             "progress",
@@ -51,6 +53,7 @@ class ActionForm(forms.ModelForm):
             "lead_name": forms.TextInput(attrs=_INPUT),
             "lead_organisation": forms.TextInput(attrs=_INPUT),
             "lead_email": forms.EmailInput(attrs=_INPUT),
+            "lead_partner": forms.Select(attrs=_SELECT),
             "budget": forms.NumberInput(attrs={**_INPUT, "step": "0.01", "min": "0"}),
             "status": forms.Select(attrs=_SELECT),
             "progress": forms.NumberInput(attrs={**_INPUT, "min": "0", "max": "100"}),
@@ -58,6 +61,8 @@ class ActionForm(forms.ModelForm):
         help_texts = {
             "is_priority": "Au plus 3 actions prioritaires par contrat (suivi renforcé).",
             "budget": "En euros, par exemple 12500.50",
+            "lead_partner": "Les comptes de cet organisme pourront mettre à jour l’action s’il "
+            "signe le contrat.",
         }
 
     def __init__(self, *args, contract: Contract, **kwargs) -> None:
@@ -155,6 +160,13 @@ class FollowUpFilterForm(forms.Form):
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={**_INPUT, "type": "search"}),
+    )
+    delegue = forms.ModelChoiceField(
+        label="Délégué du préfet",
+        required=False,
+        empty_label="Tous",
+        queryset=PrefectDelegate.objects.order_by("name"),
+        widget=forms.Select(attrs=_SELECT),
     )
     toutes = forms.BooleanField(
         label="Inclure les actions ordinaires (non prioritaires)",

@@ -208,6 +208,16 @@ class Action(models.Model):
     lead_name = models.CharField("chef de projet", max_length=150, blank=True)
     lead_organisation = models.CharField("organisme du chef de projet", max_length=200, blank=True)
     lead_email = models.EmailField("courriel du chef de projet", blank=True)
+    # The partner organisation that leads the action (its partner accounts may edit it when
+    # it signs the contract, see quartiers.core.territory); explicit, never guessed from text.
+    lead_partner = models.ForeignKey(
+        "organisation.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+        verbose_name="organisme partenaire pilote",
+    )
     budget = models.DecimalField(
         "budget (€)",
         max_digits=12,

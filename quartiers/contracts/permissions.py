@@ -1,31 +1,45 @@
 """Who may read and edit what in the contracts domain: the single place every view asks.
 
-For now (issue 4, part 1): everybody reads the contracts and their published follow-up;
-préfecture staff (administrators and agents of the mission politique de la ville) edit.
-Per-territory rights (délégués, partners) will extend `can_edit` without touching the views.
+The rules themselves live in `quartiers.core.territory` (roles × territories, one module for
+the whole project); this module names them in the words of the contracts views.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from quartiers.core.permissions import internal_required, permission_check
+from quartiers.core.territory import Perm, user_can
+
+__all__ = [
+    "can_edit",
+    "can_view",
+    "can_view_internal",
+    "edit_required",
+    "internal_required",
+    "view_internal_required",
+]
 
 
 def can_view(user: Any, obj: Any) -> bool:
-    return True
+    return user_can(user, Perm.VIEW, obj)
+
+
+def can_view_internal(user: Any, obj: Any = None) -> bool:
+    """Follow-up notes, audit trail, project leads' e-mails, documents."""
+    return user_can(user, Perm.VIEW_INTERNAL, obj)
 
 
 def can_edit(user: Any, obj: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_prefecture_staff)
+    return user_can(user, Perm.EDIT, obj)
 
 
 def edit_required(request: HttpRequest, obj: Any) -> HttpResponse | None:
     """None when allowed; a login redirect for anonymous visitors; 403 otherwise."""
-    if can_edit(request.user, obj):
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied("Vous n'avez pas le droit de modifier cet élément.")
+    return permission_check(request, Perm.EDIT, obj)
+
+
+def view_internal_required(request: HttpRequest, obj: Any = None) -> HttpResponse | None:
+    return permission_check(request, Perm.VIEW_INTERNAL, obj)

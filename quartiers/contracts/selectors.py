@@ -9,6 +9,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from quartiers.contracts.choices import LinkStatus
 from quartiers.contracts.models import Action, Contract, ContractQPV, Milestone
+from quartiers.core.territory import delegate_actions_q, delegate_territory
+from quartiers.organisation.models import PrefectDelegate
 
 FOLLOW_UP_DAYS = 30
 
@@ -68,6 +70,7 @@ class ActionFilters:
     theme: str = ""
     lead: str = ""
     include_ordinary: bool = False
+    delegate: PrefectDelegate | None = None
 
 
 def actions_followed(*, filters: ActionFilters) -> QuerySet[Action]:
@@ -82,6 +85,10 @@ def actions_followed(*, filters: ActionFilters) -> QuerySet[Action]:
         actions = actions.filter(
             Q(lead_name__icontains=filters.lead) | Q(lead_organisation__icontains=filters.lead)
         )
+    if filters.delegate is not None:
+        territory = delegate_territory(delegate=filters.delegate)
+        ids = Action.objects.filter(delegate_actions_q(territory=territory)).values("pk")
+        actions = actions.filter(pk__in=ids)
     return actions.order_by("contract__code", "-is_priority", "priority_rank", "title")
 
 

@@ -116,11 +116,17 @@ def demo_content_seed(*, data_dir: Path) -> list[str]:
     Each seed is idempotent; returns one printable report per seed.
     """
     from quartiers.contracts.demo import seed_contracts_demo
+    from quartiers.organisation.demo import seed_organisation_demo
     from quartiers.programmes.seed import seed_programmes_demo
 
     path = demo_data_dir_check(data_dir=data_dir)
     with transaction.atomic():
-        reports = [seed_contracts_demo(data_dir=path), seed_programmes_demo()]
+        # The organisation seed links the demo accounts (délégué, partner): they exist by now.
+        reports = [
+            seed_contracts_demo(data_dir=path),
+            seed_programmes_demo(),
+            seed_organisation_demo(),
+        ]
     return [str(report) for report in reports]
 
 

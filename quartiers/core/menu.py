@@ -14,12 +14,22 @@ MAIN_MENU: list[tuple[str, str]] = [
     ("Contrats", "contracts:contract_list"),
     ("Chiffres clés", "indicators:key_figures"),
     ("Programmes et objectifs", "programmes:measure_list"),
+    ("Financements", "grants:application_list"),
+    ("CONCERTO", "organisation:commitment_list"),
 ]
+# Internal entries, shown only to the roles that may open them (quartiers.core.territory).
+ROLE_MENU: dict[str, list[tuple[str, str]]] = {
+    "delegate": [("Mon territoire", "organisation:my_territory")],
+    "admin": [("Délégués", "organisation:delegate_list")],
+    "agent": [("Délégués", "organisation:delegate_list")],
+}
 
 
 def main_menu(request: HttpRequest) -> list[dict[str, object]]:
+    from quartiers.core.territory import role_of
+
     items = []
-    for label, name in MAIN_MENU:
+    for label, name in MAIN_MENU + ROLE_MENU.get(role_of(getattr(request, "user", None)), []):
         try:
             url = reverse(name)
         except NoReverseMatch:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quartiers.core.permissions import permission_check
+from quartiers.core.territory import Perm, user_can
 from quartiers.geography.exports import table_response
 from quartiers.programmes import tables
 from quartiers.programmes.choices import NOT_PROVIDED, PRESS_KIT_DECLARED
@@ -77,7 +78,7 @@ def _detail_context(request: HttpRequest, measure: Measure, form: ProgressEntryF
     today = timezone.localdate()
     row = measure_row(measure=measure, today=today)
     chart = measure_chart(row=row, today=today)
-    can_edit = getattr(request.user, "is_prefecture_staff", False)
+    can_edit = user_can(request.user, Perm.EDIT, measure)
     if can_edit and form is None:
         form = ProgressEntryForm(measure=measure, initial={"on": today})
     return {
@@ -93,6 +94,8 @@ def _detail_context(request: HttpRequest, measure: Measure, form: ProgressEntryF
         "chart_svg": trajectory_svg(chart) if chart else None,
         "entries": measure.entries.select_related("recorded_by").order_by("-on"),
         "form": form if can_edit else None,
+        # Who entered a value is internal (agents' names are not published).
+        "internal": user_can(request.user, Perm.VIEW_INTERNAL),
         "not_provided": NOT_PROVIDED,
         "today": today,
         "tolerance_percent": measure.tolerance * 100,
@@ -111,9 +114,9 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def progress_entry_create(request: HttpRequest, code: str) -> HttpResponse:
-    if not request.user.is_prefecture_staff:
-        raise PermissionDenied("Réservé aux agents de la préfecture.")
     measure = get_object_or_404(Measure, code=code)
+    if (denied := permission_check(request, Perm.EDIT, measure)) is not None:
+        return denied  # préfecture staff only (quartiers.core.territory)
     form = ProgressEntryForm(request.POST, measure=measure)
     if not form.is_valid():
         context = _detail_context(request, measure, form)

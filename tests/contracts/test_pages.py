@@ -1,4 +1,5 @@
-"""Contract pages, exports, uploads and who may edit (préfecture staff only, for now)."""
+"""Contract pages, exports, uploads and who may edit (the full matrix of rights by role and
+territory is tests/core/test_permission_matrix.py)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def test_history_list_shows_the_2015_contracts(demo, client):
     assert "absent du référentiel actuel" in html  # MEL and Cambrai's old SIRENs
 
 
-def test_contract_page_flags_uncertain_qpv_and_lists_signatories(demo, client):
+def test_contract_page_flags_uncertain_qpv_and_lists_signatories(demo, client, prefecture_agent):
+    client.force_login(prefecture_agent)  # the audit trail is internal (docs/roles.md)
     response = client.get(reverse("contracts:contract_detail", args=["CN05902M"]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -67,7 +69,8 @@ def test_unknown_objects_are_404(demo, client, name, args):
     assert client.get(reverse(name, args=args)).status_code == 404
 
 
-def test_action_page_and_follow_up_dashboard_render(demo, client):
+def test_action_page_and_follow_up_dashboard_render(demo, client, prefecture_agent):
+    client.force_login(prefecture_agent)  # the dashboard is internal (docs/roles.md)
     action = Action.objects.get(title__contains="Parenthèse")
     response = client.get(reverse("contracts:action_detail", args=[action.pk]))
     assert response.status_code == 200
@@ -80,6 +83,7 @@ def test_action_page_and_follow_up_dashboard_render(demo, client):
 
 
 def test_follow_up_filters_by_contract_theme_and_lead(demo, client, prefecture_agent):
+    client.force_login(prefecture_agent)
     url = reverse("contracts:follow_up")
     by_contract = client.get(url, {"toutes": "on", "contract": "CN05911M"}).context["actions"]
     assert len(by_contract) == 5
@@ -89,7 +93,8 @@ def test_follow_up_filters_by_contract_theme_and_lead(demo, client, prefecture_a
     assert len(by_lead) == 1
 
 
-def test_late_and_upcoming_milestones_on_the_dashboard(demo, client):
+def test_late_and_upcoming_milestones_on_the_dashboard(demo, client, prefecture_agent):
+    client.force_login(prefecture_agent)
     today = timezone.localdate()
     action = Action.objects.get(title__contains="Parenthèse")
     Milestone.objects.create(action=action, label="Jalon en retard", due_on=today - timedelta(3))
@@ -115,7 +120,8 @@ def test_contract_exports_csv_and_xlsx(demo, client):
     assert sheet["A1"].value == "Code"
 
 
-def test_action_exports_follow_the_filters(demo, client):
+def test_action_exports_follow_the_filters(demo, client, prefecture_agent):
+    client.force_login(prefecture_agent)  # the leads' e-mails are personal data
     response = client.get(
         reverse("contracts:action_export", args=["csv"]), {"toutes": "on", "contract": "CN05911M"}
     )

@@ -32,6 +32,7 @@ ACTION_FIELDS: dict[str, str] = {
     "lead_name": "Chef de projet",
     "lead_organisation": "Organisme du chef de projet",
     "lead_email": "Courriel du chef de projet",
+    "lead_partner": "Organisme partenaire pilote",
     "budget": "Budget (€)",
     "status": "Statut",
     "progress": "Avancement (%)",

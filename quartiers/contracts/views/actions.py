@@ -19,7 +19,12 @@ from quartiers.contracts.forms import (
     NoteForm,
 )
 from quartiers.contracts.models import Action, Contract, Milestone
-from quartiers.contracts.permissions import can_edit, edit_required
+from quartiers.contracts.permissions import (
+    can_edit,
+    can_view_internal,
+    edit_required,
+    internal_required,
+)
 from quartiers.contracts.selectors import (
     FOLLOW_UP_DAYS,
     ActionFilters,
@@ -38,6 +43,7 @@ from quartiers.contracts.services import (
 )
 from quartiers.contracts.tables import ACTION_COLUMNS, action_rows
 from quartiers.core.audit import audit_for
+from quartiers.core.territory import scope_actions
 from quartiers.geography.exports import table_response
 
 
@@ -65,7 +71,8 @@ def _crumbs(action: Action, last: str | None = None) -> list[tuple[str, str | No
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(pk)
     milestones = list(action.milestones.all())
-    notes = list(action.notes.select_related("author"))
+    internal = can_view_internal(request.user, action)
+    notes = list(action.notes.select_related("author")) if internal else []
     editable = can_edit(request.user, action)
     today = timezone.localdate()
     return render(
@@ -79,7 +86,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": notes,
             "today": today,
             "late_ids": {m.pk for m in milestones if m.is_late(today)},
-            "audit": audit_for(objects=[action, *milestones, *notes])[:50],
+            "audit": audit_for(objects=[action, *milestones, *notes])[:50] if internal else [],
+            "internal": internal,
             "can_edit": editable,
             "milestone_form": MilestoneForm() if editable else None,
             "note_form": NoteForm(initial={"written_on": today}) if editable else None,
@@ -237,13 +245,15 @@ def _filters(request: HttpRequest) -> tuple[FollowUpFilterForm, ActionFilters]:
         theme=data.get("theme") or "",
         lead=data.get("lead") or "",
         include_ordinary=bool(data.get("toutes")),
+        delegate=data.get("delegue"),
     )
 
 
+@internal_required
 def follow_up(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     today = timezone.localdate()
-    actions = actions_followed(filters=filters)
+    actions = scope_actions(request.user, actions_followed(filters=filters))
     late, upcoming = milestones_watch(actions=actions, today=today)
     action_list = list(actions)
     bars, months, today_pct = gantt(actions=action_list, today=today)
@@ -267,7 +277,9 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             "bars": bars,
             "months": months,
             "today_pct": today_pct,
-            "ordinary_count": Action.objects.filter(is_priority=False).count(),
+            "ordinary_count": scope_actions(
+                request.user, Action.objects.filter(is_priority=False)
+            ).count(),
             "exports": [
                 {
                     "label": label,
@@ -280,14 +292,16 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     )
 
 
+@internal_required  # the project leads' e-mails are personal data
 def action_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404("Format d'export inconnu.")
     _, filters = _filters(request)
+    actions = scope_actions(request.user, actions_followed(filters=filters))
     return table_response(
         fmt=fmt,
         columns=ACTION_COLUMNS,
-        rows=action_rows(actions_followed(filters=filters), today=timezone.localdate()),
+        rows=action_rows(actions, today=timezone.localdate()),
         filename_stem="actions-contrats",
         sheet_title="Actions",
     )

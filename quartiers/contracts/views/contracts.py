@@ -19,7 +19,7 @@ from quartiers.contracts.forms import (
 )
 from quartiers.contracts.ical import CalendarEvent, calendar_ics
 from quartiers.contracts.models import Contract, ContractDocument, Signatory
-from quartiers.contracts.permissions import can_edit, edit_required
+from quartiers.contracts.permissions import can_edit, can_view_internal, edit_required
 from quartiers.contracts.selectors import (
     calendar_contracts,
     contract_detail,
@@ -105,6 +105,7 @@ def contract_detail_view(request: HttpRequest, code: str) -> HttpResponse:
         )
     )
     editable = can_edit(request.user, contract)
+    internal = can_view_internal(request.user, contract)
     return render(
         request,
         "contracts/contract_detail.html",
@@ -120,7 +121,10 @@ def contract_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "other_actions": [a for a in actions if not a.is_priority],
             "documents": documents,
             "predecessors": contract_predecessors(contract=contract),
-            "audit": audit_for(objects=[contract, *signatories, *documents])[:50],
+            "audit": audit_for(objects=[contract, *signatories, *documents])[:50]
+            if internal
+            else [],
+            "internal": internal,
             "can_edit": editable,
             "next_statuses": [
                 ContractStatus(s) for s in sorted(CONTRACT_TRANSITIONS[contract.status])

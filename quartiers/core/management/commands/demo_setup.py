@@ -39,6 +39,9 @@ class Command(BaseCommand):
             if not options["skip_import"]:
                 self._import_nord()
             results = demo_accounts_ensure()
+            if not options["skip_import"]:
+                for report in demo_content_seed(data_dir=settings.DATA_DIR):
+                    self.stdout.write(report)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self._print_accounts(results)
@@ -60,8 +63,6 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS("Données du Nord déjà à jour : rien à changer."))
-        for report in demo_content_seed(data_dir=settings.DATA_DIR):
-            self.stdout.write(report)
 
     def _print_accounts(self, results: list) -> None:
         width = max(len(account.username) for account in DEMO_ACCOUNTS)

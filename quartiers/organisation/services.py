@@ -1,0 +1,121 @@
+"""Write services of the organisation domain: commitments and délégué assignments, audited.
+
+Rights are checked by the views (`quartiers.core.territory`); these functions check the data
+rules and write one `AuditEntry` per change in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from quartiers.contracts.models import Contract
+from quartiers.core.audit import AuditAction, audit_diff, audit_record, audit_snapshot
+from quartiers.geography.models import QPV
+from quartiers.organisation.models import Commitment, PrefectDelegate
+
+COMMITMENT_FIELDS = (
+    "organisation",
+    "contract",
+    "theme",
+    "title",
+    "target",
+    "deadline",
+    "indicator",
+    "status",
+    "progress",
+)
+
+
+class CommitmentConflict(Exception):
+    """The commitment changed since the form was loaded; nothing was saved."""
+
+    def __init__(self, *, commitment: Commitment) -> None:
+        self.commitment = commitment
+        super().__init__(
+            f"Conflit de modification : l'engagement « {commitment.title} » a été modifié par "
+            f"quelqu'un d'autre depuis l'ouverture du formulaire (version {commitment.version})."
+            " Rien n'a été enregistré : vos saisies sont conservées, vérifiez-les puis "
+            "enregistrez à nouveau."
+        )
+
+
+def _check(values: dict[str, Any]) -> None:
+    progress = int(values.get("progress") or 0)
+    if not 0 <= progress <= 100:
+        raise ValidationError({"progress": "L'avancement doit être compris entre 0 et 100 %."})
+    if not str(values.get("title") or "").strip():
+        raise ValidationError({"title": "L'engagement doit être décrit."})
+
+
+def commitment_create(*, user: Any, values: dict[str, Any]) -> Commitment:
+    _check(values)
+    with transaction.atomic():
+        commitment = Commitment.objects.create(**values)
+        after = audit_snapshot(obj=commitment, fields=COMMITMENT_FIELDS)
+        audit_record(
+            obj=commitment,
+            user=user,
+            action=AuditAction.CREATE,
+            changes=audit_diff(before={}, after=after, model=Commitment),
+            note=f"Contrat {commitment.contract.code}",
+        )
+    return commitment
+
+
+def commitment_update(
+    *, commitment: Commitment, user: Any, values: dict[str, Any], expected_version: int
+) -> Commitment:
+    """Save the edit form (optimistic concurrency on `version`, as for actions)."""
+    _check({**audit_snapshot(obj=commitment, fields=("title", "progress")), **values})
+    with transaction.atomic():
+        current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        if current.version != expected_version:
+            raise CommitmentConflict(commitment=current)
+        before = audit_snapshot(obj=current, fields=COMMITMENT_FIELDS)
+        for name, value in values.items():
+            setattr(current, name, value)
+        after = audit_snapshot(obj=current, fields=COMMITMENT_FIELDS)
+        changes = audit_diff(before=before, after=after, model=Commitment)
+        if not changes:
+            return current
+        current.version = F("version") + 1
+        current.save()
+        current.refresh_from_db()
+        changes["version"] = {
+            "label": "version",
+            "before": expected_version,
+            "after": current.version,
+        }
+        audit_record(obj=current, user=user, action=AuditAction.UPDATE, changes=changes)
+    return current
+
+
+def delegate_assign(
+    *,
+    delegate: PrefectDelegate,
+    user: Any,
+    qpvs: Iterable[QPV],
+    contracts: Iterable[Contract],
+) -> PrefectDelegate:
+    """Set a délégué's QPV and contracts (audited as one change)."""
+    qpvs, contracts = list(qpvs), list(contracts)
+    with transaction.atomic():
+        before = {
+            "qpvs": sorted(q.code for q in delegate.qpvs.all()),
+            "contracts": sorted(c.code for c in delegate.contracts.all()),
+        }
+        delegate.qpvs.set(qpvs)
+        delegate.contracts.set(contracts)
+        after = {
+            "qpvs": sorted(q.code for q in qpvs),
+            "contracts": sorted(c.code for c in contracts),
+        }
+        changes = audit_diff(before=before, after=after, model=PrefectDelegate)
+        if changes:
+            audit_record(obj=delegate, user=user, action=AuditAction.UPDATE, changes=changes)
+    return delegate
