@@ -42,12 +42,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "widget_tweaks",
     "dsfr",
+    "huey.contrib.djhuey",
     "quartiers.core",
     "quartiers.geography",
     "quartiers.georef",
     "quartiers.indicators",
     "quartiers.contracts",
     "quartiers.programmes",
+    "quartiers.organisation",
+    "quartiers.grants",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +148,37 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quartiers2030@localhost")
 GEOREF_BOUNDARY_TOLERANCE_M = env_float("GEOREF_BOUNDARY_TOLERANCE_M", 10.0)
 GEOREF_MIN_SCORE = env_float("GEOREF_MIN_SCORE", 0.8)
 GEOCODER_URL = env_str("GEOCODER_URL", "https://api-adresse.data.gouv.fr")
+# The public BAN service allows 50 requests/s per IP; batches are cut to stay within its limits.
+GEOCODER_RATE_PER_S = env_float("GEOCODER_RATE_PER_S", 50.0)
+GEOCODER_MAX_CONCURRENCY = env_int("GEOCODER_MAX_CONCURRENCY", 4)
+GEOCODER_TIMEOUT_S = env_float("GEOCODER_TIMEOUT_S", 10.0)
+GEOCODER_BATCH_TIMEOUT_S = env_float("GEOCODER_BATCH_TIMEOUT_S", 300.0)
+GEOCODER_BATCH_MAX_ROWS = env_int("GEOCODER_BATCH_MAX_ROWS", 5000)
+GEOCODER_BATCH_MAX_BYTES = env_int("GEOCODER_BATCH_MAX_BYTES", 2_000_000)
+GEOCODER_MAX_ATTEMPTS = env_int("GEOCODER_MAX_ATTEMPTS", 5)
+# Batch files (docs/jobs.md): upload size limit, retention of uploads and results (personal
+# data), seconds without a heartbeat after which a running job is resumed by another worker,
+# and a pause between chunks (tests only: lets a test interrupt a job).
+GEOREF_MAX_UPLOAD_BYTES = env_int("GEOREF_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
+GEOREF_RETENTION_DAYS = env_int("GEOREF_RETENTION_DAYS", 7)
+GEOREF_JOB_STALE_SECONDS = env_int("GEOREF_JOB_STALE_SECONDS", 120)
+GEOREF_JOB_CHUNK_PAUSE_S = env_float("GEOREF_JOB_CHUNK_PAUSE_S", 0.0)
+
+# Task queue (huey, docs/jobs.md): a SQLite file by default (no server to run), Redis when
+# REDIS_URL is set (workers on several machines). Workers: `manage.py run_huey`.
+REDIS_URL = env_str("REDIS_URL", "")
+HUEY = {
+    "huey_class": "huey.RedisHuey" if REDIS_URL else "huey.SqliteHuey",
+    "name": env_str("HUEY_NAME", "quartiers"),
+    "immediate": env_bool("HUEY_IMMEDIATE", False),
+    "results": False,
+    "connection": (
+        {"url": REDIS_URL}
+        if REDIS_URL
+        else {"filename": str(env_path("HUEY_SQLITE_PATH", BASE_DIR / "var" / "huey.sqlite3"))}
+    ),
+    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+}
 
 # Default geography generation shown and used for lookups.
 QPV_GENERATION = env_int("QPV_GENERATION", 2024)

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("quartiers.indicators.urls")),
     path("", include("quartiers.programmes.urls")),
     path("", include("quartiers.contracts.urls")),
+    path("", include("quartiers.organisation.urls")),
+    path("", include("quartiers.grants.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

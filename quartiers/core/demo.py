@@ -64,6 +64,14 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         organisation="Préfecture du Nord — délégués du préfet",
     ),
     DemoAccount(
+        username="demo-association",
+        password="association-quartiers-2030",  # noqa: S106
+        role=Role.ASSOCIATION,
+        first_name="Nadia",
+        last_name="Hamidi",
+        organisation="Association démo Jardins partagés de l'Alma",
+    ),
+    DemoAccount(
         username="demo-partenaire",
         password="partenaire-quartiers-2030",  # noqa: S106
         role=Role.PARTNER,
@@ -116,6 +124,7 @@ def demo_content_seed(*, data_dir: Path) -> list[str]:
     Each seed is idempotent; returns one printable report per seed.
     """
     from quartiers.contracts.demo import seed_contracts_demo
+    from quartiers.grants.demo import seed_grants_demo
     from quartiers.organisation.demo import seed_organisation_demo
     from quartiers.programmes.seed import seed_programmes_demo
 
@@ -126,6 +135,7 @@ def demo_content_seed(*, data_dir: Path) -> list[str]:
             seed_contracts_demo(data_dir=path),
             seed_programmes_demo(),
             seed_organisation_demo(),
+            seed_grants_demo(),
         ]
     return [str(report) for report in reports]
 

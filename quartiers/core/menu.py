@@ -9,19 +9,26 @@ MAIN_MENU: list[tuple[str, str]] = [
     ("Accueil", "home"),
     ("Carte", "geography:map"),
     ("Quartiers (QPV)", "geography:qpv_list"),
-    ("Communes", "geography:commune_list"),
-    ("EPCI", "geography:epci_list"),
     ("Contrats", "contracts:contract_list"),
     ("Chiffres clés", "indicators:key_figures"),
     ("Programmes et objectifs", "programmes:measure_list"),
-    ("Financements", "grants:application_list"),
     ("CONCERTO", "organisation:commitment_list"),
 ]
 # Internal entries, shown only to the roles that may open them (quartiers.core.territory).
 ROLE_MENU: dict[str, list[tuple[str, str]]] = {
-    "delegate": [("Mon territoire", "organisation:my_territory")],
-    "admin": [("Délégués", "organisation:delegate_list")],
-    "agent": [("Délégués", "organisation:delegate_list")],
+    "association": [("Financements", "grants:application_list")],
+    "delegate": [
+        ("Financements", "grants:application_list"),
+        ("Mon territoire", "organisation:my_territory"),
+    ],
+    "admin": [
+        ("Financements", "grants:application_list"),
+        ("Délégués", "organisation:delegate_list"),
+    ],
+    "agent": [
+        ("Financements", "grants:application_list"),
+        ("Délégués", "organisation:delegate_list"),
+    ],
 }
 
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class GrantsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "quartiers.grants"
+    label = "grants"
+    verbose_name = "Financements"

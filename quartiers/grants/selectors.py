@@ -1,0 +1,270 @@
+"""Reads of the funding domain: who sees what (scopes), budget views, shares, late reports.
+
+Scopes: préfecture (admin, agent) sees everything; a délégué sees the applications of the
+contracts and QPV of their territory (quartiers.core.territory); an association account sees
+its own association only; anybody else sees nothing. Objects outside a scope answer 404.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from quartiers.contracts.choices import Theme
+from quartiers.core.models import Role
+from quartiers.core.territory import role_of, territory_of
+from quartiers.grants.choices import (
+    COMMITTED_STATUSES,
+    FONDS_VERT_QPV_TARGET,
+    GRANTED_STATUSES,
+    MULTI_YEAR_TARGET,
+    DecisionKind,
+    Fund,
+    PeriodKind,
+)
+from quartiers.grants.models import Application, Association, Envelope, Payment
+from quartiers.grants.services.money import money_sum
+
+ZERO = Decimal("0.00")
+
+
+def association_of(user: Any) -> Association | None:
+    if role_of(user) != Role.ASSOCIATION:
+        return None
+    membership = getattr(user, "association_membership", None)
+    return membership.association if membership else None
+
+
+def scope_applications(
+    user: Any, queryset: QuerySet[Application] | None = None
+) -> QuerySet[Application]:
+    queryset = Application.objects.all() if queryset is None else queryset
+    role = role_of(user)
+    if role in {Role.ADMIN, Role.AGENT}:
+        return queryset
+    if role == Role.DELEGATE:
+        territory = territory_of(user)
+        return queryset.filter(
+            Q(call__contract_id__in=territory.contract_ids) | Q(qpvs__in=territory.qpv_ids)
+        ).distinct()
+    association = association_of(user)
+    if association is not None:
+        return queryset.filter(association=association)
+    return queryset.none()
+
+
+def scope_associations(
+    user: Any, queryset: QuerySet[Association] | None = None
+) -> QuerySet[Association]:
+    queryset = Association.objects.all() if queryset is None else queryset
+    role = role_of(user)
+    if role in {Role.ADMIN, Role.AGENT}:
+        return queryset
+    if role == Role.DELEGATE:
+        territory = territory_of(user)
+        ids = scope_applications(user).values("association_id")
+        return queryset.filter(Q(pk__in=ids) | Q(qpv_id__in=territory.qpv_ids))
+    association = association_of(user)
+    return queryset.filter(pk=association.pk) if association else queryset.none()
+
+
+# --- Money ----------------------------------------------------------------------------------
+
+
+@dataclass
+class MoneyRow:
+    key: str
+    label: str
+    envelope: Decimal | None = None
+    programmed: Decimal = ZERO
+    committed: Decimal = ZERO
+    paid: Decimal = ZERO
+    count: int = 0
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.envelope is None else self.envelope - self.programmed
+
+
+@dataclass
+class MoneyTable:
+    rows: list[MoneyRow] = field(default_factory=list)
+
+    @property
+    def total(self) -> MoneyRow:
+        envelopes = [r.envelope for r in self.rows if r.envelope is not None]
+        return MoneyRow(
+            key="total",
+            label="Total",
+            envelope=sum(envelopes, ZERO) if envelopes else None,
+            programmed=sum((r.programmed for r in self.rows), ZERO),
+            committed=sum((r.committed for r in self.rows), ZERO),
+            paid=sum((r.paid for r in self.rows), ZERO),
+            count=sum(r.count for r in self.rows),
+        )
+
+
+def granted_applications(*, year: int, fund: str = Fund.BOP147) -> QuerySet[Application]:
+    return Application.objects.filter(
+        call__year=year, fund=fund, status__in=GRANTED_STATUSES
+    ).select_related("call__contract", "association", "agreement")
+
+
+def _paid_by_application(applications: QuerySet[Application]) -> dict[int, Decimal]:
+    paid: dict[int, list[Decimal]] = defaultdict(list)
+    rows = Payment.objects.filter(application__in=applications).values_list(
+        "application_id", "amount"
+    )
+    for application_id, amount in rows:
+        paid[application_id].append(amount)
+    return {key: money_sum(values) for key, values in paid.items()}
+
+
+def budget_table(*, year: int, by: str, fund: str = Fund.BOP147) -> MoneyTable:
+    """Programmed (granted), committed (act signed), paid, remaining — grouped by contract,
+    theme or association. Every grouping sums the same applications, so totals agree."""
+    applications = granted_applications(year=year, fund=fund)
+    paid = _paid_by_application(applications)
+    rows: dict[str, MoneyRow] = {}
+    for application in applications:
+        key, label = _group(application, by)
+        row = rows.setdefault(key, MoneyRow(key=key, label=label))
+        row.programmed += application.amount_granted or ZERO
+        if application.status in COMMITTED_STATUSES:
+            row.committed += application.amount_granted or ZERO
+        row.paid += paid.get(application.pk, ZERO)
+        row.count += 1
+    if by == "contract":
+        envelopes = Envelope.objects.filter(
+            year=year, fund=fund, contract__isnull=False
+        ).select_related("contract")
+        for envelope in envelopes:
+            row = rows.setdefault(
+                envelope.contract.code,
+                MoneyRow(
+                    key=envelope.contract.code,
+                    label=f"{envelope.contract.code} — {envelope.contract.name}",
+                ),
+            )
+            row.envelope = envelope.amount
+    return MoneyTable(rows=sorted(rows.values(), key=lambda r: r.label))
+
+
+def _group(application: Application, by: str) -> tuple[str, str]:
+    if by == "contract":
+        contract = application.call.contract
+        return contract.code, f"{contract.code} — {contract.name}"
+    if by == "theme":
+        return application.theme, Theme(application.theme).label
+    if by == "association":
+        return str(application.association.uuid), application.association.name
+    raise ValueError(f"Regroupement inconnu : {by}")
+
+
+@dataclass
+class Share:
+    part: Decimal
+    whole: Decimal
+    target: Decimal
+
+    @property
+    def ratio(self) -> Decimal | None:
+        return None if not self.whole else (self.part / self.whole)
+
+    @property
+    def percent(self) -> Decimal | None:
+        ratio = self.ratio
+        return None if ratio is None else (ratio * 100).quantize(Decimal("0.1"))
+
+    @property
+    def reached(self) -> bool:
+        return self.ratio is not None and self.ratio >= self.target
+
+
+def multi_year_share(*, year: int) -> Share:
+    """Credits programmed under a CPO (or asked as multi-year) among all programmed credits."""
+    applications = granted_applications(year=year)
+    whole = money_sum(applications.values_list("amount_granted", flat=True))
+    multi = applications.filter(
+        Q(agreement__kind=DecisionKind.CPO)
+        | Q(agreement__isnull=True, period_kind=PeriodKind.MULTI_YEAR)
+    )
+    part = money_sum(multi.values_list("amount_granted", flat=True))
+    return Share(part=part, whole=whole, target=MULTI_YEAR_TARGET)
+
+
+def fonds_vert_share(*, year: int) -> Share:
+    """Fonds vert credits for actions in QPV against the département's Fonds vert total
+    (its envelope when recorded, else everything programmed on the Fonds vert)."""
+    applications = granted_applications(year=year, fund=Fund.FONDS_VERT)
+    in_qpv = applications.filter(qpvs__isnull=False).distinct()
+    part = money_sum(a.amount_granted for a in in_qpv)
+    envelope = Envelope.objects.filter(
+        year=year, fund=Fund.FONDS_VERT, contract__isnull=True
+    ).first()
+    whole = (
+        envelope.amount
+        if envelope
+        else money_sum(applications.values_list("amount_granted", flat=True))
+    )
+    return Share(part=part, whole=whole, target=FONDS_VERT_QPV_TARGET)
+
+
+def reports_late(
+    *, today: date, queryset: QuerySet[Application] | None = None
+) -> list[Application]:
+    """Funded years whose CERFA 15059 report is past due (6 months after the year) and missing."""
+    queryset = Application.objects.all() if queryset is None else queryset
+    candidates = queryset.filter(
+        status__in=[s for s in GRANTED_STATUSES if s != "bilan_recu"], ends_on__lt=today
+    ).select_related("association", "call__contract")
+    return [a for a in candidates if a.report_due_on < today]
+
+
+def reports_expected(*, queryset: QuerySet[Application]) -> QuerySet[Application]:
+    return queryset.filter(status__in=GRANTED_STATUSES).select_related(
+        "association", "call__contract"
+    )
+
+
+@dataclass
+class TargetingRow:
+    label: str
+    applications: int = 0
+    total: int = 0
+    in_qpv: int = 0
+
+    @property
+    def percent(self) -> Decimal | None:
+        return (
+            None
+            if not self.total
+            else (Decimal(self.in_qpv) * 100 / self.total).quantize(Decimal("0.1"))
+        )
+
+
+def targeting_by_contract(*, queryset: QuerySet[Application]) -> list[TargetingRow]:
+    rows: dict[str, TargetingRow] = defaultdict(lambda: TargetingRow(label=""))
+    measured = queryset.filter(targeting_measured_at__isnull=False).select_related("call__contract")
+    for application in measured:
+        contract = application.call.contract
+        row = rows[contract.code]
+        row.label = f"{contract.code} — {contract.name}"
+        row.applications += 1
+        row.total += application.beneficiaries_total or 0
+        row.in_qpv += application.beneficiaries_in_qpv or 0
+    return sorted(rows.values(), key=lambda r: r.label)
+
+
+def targeting_of_association(*, association: Association) -> TargetingRow:
+    row = TargetingRow(label=association.name)
+    for application in association.applications.filter(targeting_measured_at__isnull=False):
+        row.applications += 1
+        row.total += application.beneficiaries_total or 0
+        row.in_qpv += application.beneficiaries_in_qpv or 0
+    return row

@@ -1,0 +1,28 @@
+from decimal import Decimal
+
+from django import template
+
+from quartiers.grants.services.money import euros as euros_format
+
+register = template.Library()
+
+
+@register.filter
+def euros(value: Decimal | None) -> str:
+    return euros_format(value)
+
+
+@register.filter
+def percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value}".replace(".", ",") + " %"
+
+
+@register.filter
+def share_percent(share) -> str:
+    value = share.percent
+    return "—" if value is None else f"{value}".replace(".", ",") + " %"
+
+
+@register.filter
+def target_percent(share) -> str:
+    return f"{(share.target * 100):.0f} %"

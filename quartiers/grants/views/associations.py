@@ -1,0 +1,111 @@
+"""Association pages: list, detail (applications, agreements, targeting), creation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from quartiers.core.audit import audit_for
+from quartiers.core.territory import is_prefecture, role_of
+from quartiers.grants.forms import AssociationForm
+from quartiers.grants.permissions import READERS, STAFF_READERS, access_check
+from quartiers.grants.selectors import (
+    association_of,
+    reports_late,
+    scope_applications,
+    scope_associations,
+    targeting_of_association,
+)
+from quartiers.grants.services import GrantRefused
+from quartiers.grants.services.associations import association_create as association_create_service
+from quartiers.grants.tables import ASSOCIATION_COLUMNS, association_rows
+from quartiers.grants.views.common import export, exports_for, forbid
+
+
+def association_list(request: HttpRequest) -> HttpResponse:
+    if (denied := access_check(request, STAFF_READERS)) is not None:
+        return denied
+    return render(
+        request,
+        "grants/association_list.html",
+        {
+            "title": "Associations",
+            "associations": scope_associations(request.user).select_related("qpv"),
+            "prefecture": is_prefecture(request.user),
+            "exports": exports_for("grants:association_export"),
+        },
+    )
+
+
+def association_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if (denied := access_check(request, STAFF_READERS)) is not None:
+        return denied
+    rows = association_rows(scope_associations(request.user).select_related("qpv"))
+    return export(
+        fmt, columns=ASSOCIATION_COLUMNS, rows=rows, stem="associations", title="Associations"
+    )
+
+
+def association_detail(request: HttpRequest, uuid: object) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    association = get_object_or_404(
+        scope_associations(request.user).select_related("qpv", "commune"), uuid=uuid
+    )
+    applications = (
+        scope_applications(request.user)
+        .filter(association=association)
+        .select_related("call__contract")
+    )
+    late = reports_late(today=timezone.localdate(), queryset=association.applications.all())
+    return render(
+        request,
+        "grants/association_detail.html",
+        {
+            "title": association.name,
+            "association": association,
+            "applications": applications,
+            "agreements": association.agreements.prefetch_related("tranches"),
+            "contacts": association.contacts.all(),
+            "late": late,
+            "targeting": targeting_of_association(association=association),
+            "prefecture": is_prefecture(request.user),
+            "audit": audit_for(objects=[association])[:20],
+        },
+    )
+
+
+def my_association(request: HttpRequest) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    association = association_of(request.user)
+    if association is None:
+        if role_of(request.user) in STAFF_READERS:
+            return redirect("grants:association_list")
+        raise Http404("Ce compte n'est rattaché à aucune association.")
+    return redirect("grants:association_detail", uuid=association.uuid)
+
+
+def association_create(request: HttpRequest) -> HttpResponse:
+    if (denied := access_check(request, STAFF_READERS)) is not None:
+        return denied
+    forbid(is_prefecture(request.user), "Seule la préfecture enregistre une association.")
+    form = AssociationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            association = association_create_service(values=form.cleaned_data, user=request.user)
+        except GrantRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Association enregistrée ({association.get_qpv_location_display()})."
+            )
+            return redirect("grants:association_detail", uuid=association.uuid)
+    return render(
+        request,
+        "grants/simple_form.html",
+        {"title": "Nouvelle association", "form": form},
+        status=400 if form.errors else 200,
+    )

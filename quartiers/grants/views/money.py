@@ -1,0 +1,231 @@
+"""Calls for projects, agreements, budget views, reports, targeting per contract, import."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from quartiers.geography.importers.summary import ImportRefused
+from quartiers.grants.forms import UploadForm
+from quartiers.grants.models import Agreement, CallForProjects
+from quartiers.grants.permissions import READERS, STAFF_READERS, access_check
+from quartiers.grants.selectors import (
+    budget_table,
+    fonds_vert_share,
+    multi_year_share,
+    reports_expected,
+    reports_late,
+    scope_applications,
+    targeting_by_contract,
+)
+from quartiers.grants.services.dauphin import dauphin_import as dauphin_import_service
+from quartiers.grants.tables import (
+    AGREEMENT_COLUMNS,
+    CALL_COLUMNS,
+    MONEY_COLUMNS,
+    REPORT_COLUMNS,
+    TARGETING_COLUMNS,
+    agreement_rows,
+    call_rows,
+    money_rows,
+    report_rows,
+    targeting_rows,
+)
+from quartiers.grants.views.common import export, exports_for
+
+GROUPS = {"contract": "Par contrat", "theme": "Par thématique", "association": "Par association"}
+PREFECTURE = {"admin", "agent"}
+
+
+def _year(request: HttpRequest) -> int:
+    value = request.GET.get("annee", "")
+    return int(value) if value.isdigit() and len(value) == 4 else timezone.localdate().year
+
+
+def _calls():
+    return CallForProjects.objects.select_related("contract").prefetch_related("committees")
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    return render(
+        request,
+        "grants/call_list.html",
+        {
+            "title": "Appels à projets",
+            "calls": _calls(),
+            "exports": exports_for("grants:call_export"),
+        },
+    )
+
+
+def call_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    return export(
+        fmt, columns=CALL_COLUMNS, rows=call_rows(_calls()), stem="appels-a-projets", title="Appels"
+    )
+
+
+def _agreements(request: HttpRequest):
+    ids = scope_applications(request.user).values("agreement_id")
+    return (
+        Agreement.objects.filter(pk__in=ids)
+        .select_related("association")
+        .prefetch_related("tranches")
+    )
+
+
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    if (denied := access_check(request, STAFF_READERS)) is not None:
+        return denied
+    year = _year(request)
+    return render(
+        request,
+        "grants/agreement_list.html",
+        {
+            "title": "Actes attributifs et conventions",
+            "agreements": _agreements(request),
+            "year": year,
+            "share": multi_year_share(year=year),
+            "exports": exports_for("grants:agreement_export"),
+        },
+    )
+
+
+def agreement_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if (denied := access_check(request, STAFF_READERS)) is not None:
+        return denied
+    return export(
+        fmt,
+        columns=AGREEMENT_COLUMNS,
+        rows=agreement_rows(_agreements(request)),
+        stem="conventions",
+        title="Conventions",
+    )
+
+
+def budget(request: HttpRequest) -> HttpResponse:
+    if (denied := access_check(request, STAFF_READERS)) is not None:
+        return denied
+    year = _year(request)
+    tables = [(key, label, budget_table(year=year, by=key)) for key, label in GROUPS.items()]
+    return render(
+        request,
+        "grants/budget.html",
+        {
+            "title": f"Crédits BOP 147 — {year}",
+            "year": year,
+            "tables": tables,
+            "multi_year": multi_year_share(year=year),
+            "fonds_vert": fonds_vert_share(year=year),
+            "exports": {
+                key: exports_for("grants:budget_export", f"annee={year}&vue={key}")
+                for key in GROUPS
+            },
+        },
+    )
+
+
+def budget_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if (denied := access_check(request, STAFF_READERS)) is not None:
+        return denied
+    year = _year(request)
+    by = request.GET.get("vue", "contract")
+    by = by if by in GROUPS else "contract"
+    return export(
+        fmt,
+        columns=MONEY_COLUMNS,
+        rows=money_rows(budget_table(year=year, by=by)),
+        stem=f"bop147-{year}-{by}",
+        title=f"BOP 147 {year}",
+    )
+
+
+def _reports(request: HttpRequest):
+    applications = reports_expected(queryset=scope_applications(request.user))
+    late = {a.pk for a in reports_late(today=timezone.localdate(), queryset=applications)}
+    return applications, late
+
+
+def report_list(request: HttpRequest) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    applications, late = _reports(request)
+    return render(
+        request,
+        "grants/report_list.html",
+        {
+            "title": "Comptes rendus financiers (CERFA 15059)",
+            "applications": applications,
+            "late": late,
+            "exports": exports_for("grants:report_export"),
+        },
+    )
+
+
+def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    applications, late = _reports(request)
+    return export(
+        fmt,
+        columns=REPORT_COLUMNS,
+        rows=report_rows(applications, late),
+        stem="bilans",
+        title="Bilans",
+    )
+
+
+def targeting(request: HttpRequest) -> HttpResponse:
+    if (denied := access_check(request, STAFF_READERS)) is not None:
+        return denied
+    return render(
+        request,
+        "grants/targeting.html",
+        {
+            "title": "Ciblage QPV mesuré, par contrat",
+            "rows": targeting_by_contract(queryset=scope_applications(request.user)),
+            "exports": exports_for("grants:targeting_export"),
+        },
+    )
+
+
+def targeting_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if (denied := access_check(request, STAFF_READERS)) is not None:
+        return denied
+    rows = targeting_rows(targeting_by_contract(queryset=scope_applications(request.user)))
+    return export(fmt, columns=TARGETING_COLUMNS, rows=rows, stem="ciblage-qpv", title="Ciblage")
+
+
+def dauphin_import(request: HttpRequest) -> HttpResponse:
+    if (denied := access_check(request, PREFECTURE)) is not None:
+        return denied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    summary = None
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "extrait.csv"
+            path.write_bytes(uploaded.read())
+            try:
+                summary = dauphin_import_service(
+                    path=path, apply=form.cleaned_data["apply"], name=uploaded.name
+                )
+            except ImportRefused as exc:
+                form.add_error(None, str(exc))
+    return render(
+        request,
+        "grants/import.html",
+        {
+            "title": "Importer un extrait Dauphin",
+            "form": form,
+            "summary": summary,
+        },
+        status=400 if form.errors else 200,
+    )

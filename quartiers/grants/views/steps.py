@@ -1,0 +1,195 @@
+"""Workflow steps of an application: transitions, act, payments, report, renewal, targeting."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
+
+from quartiers.core.territory import is_prefecture
+from quartiers.grants.forms import (
+    AgreementForm,
+    PaymentForm,
+    ReportForm,
+    TrancheForm,
+    TransitionForm,
+)
+from quartiers.grants.permissions import (
+    READERS,
+    access_check,
+    can_renew,
+    can_transition,
+    can_upload_beneficiaries,
+)
+from quartiers.grants.selectors import scope_applications
+from quartiers.grants.services import GrantRefused, workflow
+from quartiers.grants.services import agreements as agreement_services
+from quartiers.grants.services.targeting import beneficiaries_measure
+from quartiers.grants.views.applications import application_url
+from quartiers.grants.views.common import application_get, forbid
+
+PREFECTURE_ONLY = "Cette étape est réservée aux agents de la préfecture."
+
+
+def _errors(form) -> str:
+    return " ".join(
+        f"{form.fields[k].label if k in form.fields else ''} : {' '.join(v)}"
+        for k, v in form.errors.items()
+    )
+
+
+@require_POST
+def application_transition(request: HttpRequest, uuid: object) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    application = application_get(request, uuid)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect(application_url(application))
+    data = dict(form.cleaned_data)
+    to_status = data.pop("to_status")
+    forbid(
+        can_transition(request.user, application, to_status),
+        "Vous ne pouvez pas faire avancer cette demande à cette étape.",
+    )
+    try:
+        workflow.application_transition(
+            application=application, to_status=to_status, user=request.user, **data
+        )
+        messages.success(
+            request, f"Demande passée à l'étape « {application.get_status_display()} »."
+        )
+    except GrantRefused as exc:
+        messages.error(request, str(exc))
+    return redirect(application_url(application))
+
+
+@require_POST
+def agreement_sign(request: HttpRequest, uuid: object) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    application = application_get(request, uuid)
+    forbid(is_prefecture(request.user), PREFECTURE_ONLY)
+    renewal = application.agreement_id is not None and hasattr(application, "tranche")
+    form = (TrancheForm if renewal else AgreementForm)(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect(f"{application_url(application)}#decision")
+    try:
+        if renewal:
+            agreement_services.tranche_confirm(
+                application=application, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Année de CPO confirmée : demande conventionnée.")
+        else:
+            agreement_services.agreement_sign(
+                application=application, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Acte attributif enregistré : demande conventionnée.")
+    except GrantRefused as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{application_url(application)}#decision")
+
+
+@require_POST
+def payment_add(request: HttpRequest, uuid: object) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    application = application_get(request, uuid)
+    forbid(is_prefecture(request.user), PREFECTURE_ONLY)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            agreement_services.payment_add(
+                application=application, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Paiement enregistré.")
+        except GrantRefused as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _errors(form))
+    return redirect(f"{application_url(application)}#paiements")
+
+
+@require_POST
+def report_receive(request: HttpRequest, uuid: object) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    application = application_get(request, uuid)
+    forbid(is_prefecture(request.user), PREFECTURE_ONLY)
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        try:
+            agreement_services.report_receive(
+                application=application, user=request.user, **form.cleaned_data
+            )
+            messages.success(request, "Compte rendu financier enregistré.")
+        except GrantRefused as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, _errors(form))
+    return redirect(f"{application_url(application)}#paiements")
+
+
+@require_POST
+def application_renew(request: HttpRequest, uuid: object) -> HttpResponse:
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    application = application_get(request, uuid)
+    forbid(can_renew(request.user, application), PREFECTURE_ONLY)
+    if application.agreement is None:
+        messages.error(request, "Cette demande ne relève d'aucune convention pluriannuelle.")
+        return redirect(application_url(application))
+    try:
+        renewal = agreement_services.application_renew(
+            agreement=application.agreement, user=request.user
+        )
+    except GrantRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(application_url(application))
+    messages.success(
+        request, "Renouvellement créé à partir de l'année précédente : vérifiez-le puis déposez-le."
+    )
+    if scope_applications(request.user).filter(pk=renewal.pk).exists():
+        return redirect(application_url(renewal))
+    return redirect(application_url(application))
+
+
+@require_POST
+def beneficiaries_upload(request: HttpRequest, uuid: object) -> HttpResponse:
+    """The file goes to a private temporary file, is measured, and is deleted (try/finally)."""
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    application = application_get(request, uuid)
+    forbid(
+        can_upload_beneficiaries(request.user, application),
+        "Vous ne pouvez pas mesurer le ciblage de cette action.",
+    )
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        messages.error(request, "Choisissez le fichier CSV des bénéficiaires.")
+        return redirect(f"{application_url(application)}#ciblage")
+    folder = Path(settings.MEDIA_ROOT) / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(dir=folder, suffix=".csv")
+    path = Path(name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in uploaded.chunks():
+                handle.write(chunk)
+        beneficiaries_measure(
+            application=application, path=path, user=request.user, name=uploaded.name
+        )
+        messages.success(request, "Ciblage mesuré ; le fichier des bénéficiaires a été supprimé.")
+    except GrantRefused as exc:
+        messages.error(request, f"{exc} Le fichier a été supprimé.")
+    finally:
+        path.unlink(missing_ok=True)
+    return redirect(f"{application_url(application)}#ciblage")

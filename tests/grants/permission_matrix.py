@@ -1,0 +1,194 @@
+"""The funding views in the permission matrix (picked up by tests/core/test_permission_matrix).
+
+« in »: a draft application of the matrix association, on CN05902M (the matrix délégué's
+contract); « out »: another association's draft on CN05911M (outside both). Objects outside a
+scope answer 404 (never 403); partners have no access to funding at all.
+Roles: anonymous, association, partner, delegate, agent, admin.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from quartiers.contracts.models import Contract
+from quartiers.grants.choices import BudgetSide, Funder
+from quartiers.grants.demo import demo_siret
+from quartiers.grants.models import Association, CallForProjects
+from quartiers.grants.services.applications import (
+    application_create,
+    budget_line_add,
+    document_add,
+)
+from quartiers.grants.services.associations import association_account_link
+from tests.core.matrix import NOT_ALLOWED_GET, STAFF_AND_DELEGATES, Case, none
+
+READERS = ("login", "200", "403", "200", "200", "200")
+FMT = {"fmt": "csv"}
+OBJECT_READ = {
+    "in": ("login", "200", "403", "200", "200", "200"),
+    "out": ("login", "404", "403", "404", "200", "200"),
+}
+# POSTs the association may make on its own draft (edits, filing, files).
+OWNER_POST = {
+    "in": ("login", "redirect", "403", "403", "redirect", "redirect"),
+    "out": ("login", "404", "403", "404", "redirect", "redirect"),
+}
+# POSTs of the préfecture only (act, payments, report).
+PREFECTURE_POST = {
+    "in": ("login", "403", "403", "403", "redirect", "redirect"),
+    "out": ("login", "404", "403", "404", "redirect", "redirect"),
+}
+# The transition form is read before the step's right (a bare POST names no step).
+TRANSITION_POST = {
+    "in": ("login", "redirect", "403", "redirect", "redirect", "redirect"),
+    "out": ("login", "404", "403", "404", "redirect", "redirect"),
+}
+
+
+def application(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"uuid": world[f"grant_{where}"].uuid}
+
+
+def budget_line(world: dict[str, Any], where: str) -> dict[str, Any]:
+    app = world[f"grant_{where}"]
+    return {"uuid": app.uuid, "pk": app.budget_lines.first().pk}
+
+
+def document(world: dict[str, Any], where: str) -> dict[str, Any]:
+    app = world[f"grant_{where}"]
+    return {"uuid": app.uuid, "pk": app.documents.first().pk}
+
+
+def association(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"uuid": world[f"grant_{where}"].association.uuid}
+
+
+def _object_post(post: dict[str, tuple[str, ...]], args=application) -> Case:
+    return Case(args=args, get={"in": NOT_ALLOWED_GET, "out": NOT_ALLOWED_GET}, post=post)
+
+
+MATRIX: dict[str, Case] = {
+    "grants:application_list": Case(args=none, get={"-": READERS}),
+    "grants:application_export": Case(args=lambda w, _: FMT, get={"-": READERS}),
+    "grants:call_list": Case(args=none, get={"-": READERS}),
+    "grants:call_export": Case(args=lambda w, _: FMT, get={"-": READERS}),
+    "grants:report_list": Case(args=none, get={"-": READERS}),
+    "grants:report_export": Case(args=lambda w, _: FMT, get={"-": READERS}),
+    "grants:association_list": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
+    "grants:association_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
+    "grants:agreement_list": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
+    "grants:agreement_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
+    "grants:budget": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
+    "grants:budget_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
+    "grants:targeting": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
+    "grants:targeting_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
+    "grants:my_association": Case(
+        args=none, get={"-": ("login", "redirect", "403", "redirect", "redirect", "redirect")}
+    ),
+    "grants:association_create": Case(
+        args=none,
+        get={"-": ("login", "403", "403", "403", "200", "200")},
+        post={"-": ("login", "403", "403", "403", "400", "400")},
+    ),
+    "grants:dauphin_import": Case(
+        args=none,
+        get={"-": ("login", "403", "403", "403", "200", "200")},
+        post={"-": ("login", "403", "403", "403", "400", "400")},
+    ),
+    # the association files for itself; the préfecture first picks the association
+    "grants:application_create": Case(
+        args=none,
+        get={"-": ("login", "200", "403", "403", "redirect", "redirect")},
+        post={"-": ("login", "400", "403", "403", "redirect", "redirect")},
+    ),
+    "grants:association_detail": Case(args=association, get=OBJECT_READ),
+    "grants:application_detail": Case(args=application, get=OBJECT_READ),
+    "grants:document_download": Case(args=document, get=OBJECT_READ),
+    "grants:application_edit": Case(
+        args=application,
+        get={
+            "in": ("login", "200", "403", "403", "200", "200"),
+            "out": ("login", "404", "403", "404", "200", "200"),
+        },
+        post={
+            "in": ("login", "400", "403", "403", "400", "400"),
+            "out": ("login", "404", "403", "404", "400", "400"),
+        },
+    ),
+    "grants:budget_line_add": _object_post(OWNER_POST),
+    "grants:budget_line_delete": _object_post(OWNER_POST, args=budget_line),
+    "grants:document_upload": _object_post(OWNER_POST),
+    "grants:beneficiaries_upload": _object_post(OWNER_POST),
+    "grants:application_renew": _object_post(OWNER_POST),
+    "grants:application_transition": _object_post(TRANSITION_POST),
+    "grants:agreement_sign": _object_post(PREFECTURE_POST),
+    "grants:payment_add": _object_post(PREFECTURE_POST),
+    "grants:report_receive": _object_post(PREFECTURE_POST),
+}
+
+
+def _call(code: str) -> CallForProjects:
+    contract = Contract.objects.get(code=code)
+    return CallForProjects.objects.get_or_create(
+        contract=contract,
+        year=2025,
+        defaults={
+            "title": f"Appel matrice {code}",
+            "opens_on": "2024-10-01",
+            "pre_application_deadline": "2024-11-30",
+        },
+    )[0]
+
+
+def world_extend(world: dict[str, Any]) -> None:
+    for where, code, seed in (("in", "CN05902M", 901), ("out", "CN05911M", 902)):
+        siret = demo_siret(seed)
+        owner = Association.objects.create(
+            name=f"Association matrice ({where})", siret=siret, siren=siret[:9]
+        )
+        app = application_create(
+            association=owner,
+            call=_call(code),
+            user=None,
+            values={
+                "aid_form": "numeraire",
+                "request_kind": "premiere",
+                "object_kind": "action",
+                "period_kind": "annuelle",
+                "action_title": f"Demande matrice ({where})",
+                "action_description": "—",
+                "objectives": "—",
+                "target_public": "—",
+                "theme": "emploi",
+            },
+        )
+        budget_line_add(
+            application=app,
+            side=BudgetSide.EXPENSE,
+            account="64",
+            label="Salaires",
+            amount=Decimal("1000.00"),
+            user=None,
+        )
+        budget_line_add(
+            application=app,
+            side=BudgetSide.INCOME,
+            account="74",
+            funder=Funder.STATE_BOP147,
+            label="État",
+            amount=Decimal("1000.00"),
+            user=None,
+        )
+        document_add(
+            application=app,
+            kind="statuts",
+            title="Statuts",
+            user=None,
+            uploaded=SimpleUploadedFile("statuts.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        )
+        world[f"grant_{where}"] = app
+        if where == "in":
+            association_account_link(user=world["users"]["association"], association=owner)
