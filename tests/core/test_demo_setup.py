@@ -83,10 +83,10 @@ def test_demo_setup_prints_every_demo_account_with_its_password_and_role():
     assert "mots de passe publics" in output
 
 
-def test_demo_accounts_cover_agent_admin_delegate_and_partner():
+def test_demo_accounts_cover_every_role():
     _demo_setup("--skip-import")
     roles = set(User.objects.filter(email__endswith="@demo.invalid").values_list("role", flat=True))
-    assert roles == {Role.AGENT, Role.ADMIN, Role.DELEGATE, Role.PARTNER}
+    assert roles == {Role.AGENT, Role.ADMIN, Role.DELEGATE, Role.PARTNER, Role.ASSOCIATION}
     admin = User.objects.get(role=Role.ADMIN, email__endswith="@demo.invalid")
     assert admin.is_superuser and admin.is_staff
     assert not User.objects.filter(role=Role.PARTNER, is_staff=True).exists()
