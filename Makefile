@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test venv python-check browser-deps redis-deps addok addok-stop migrate demo-data port-check serve \
+.PHONY: help demo test venv python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
 	lint format check bench clean
 
 help:
@@ -82,7 +82,15 @@ port-check: venv
 serve: port-check
 	@echo ""
 	@echo "Quartiers 2030 est servi sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)."
-	@$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	@# The task-queue worker (huey, docs/jobs.md) runs beside the server and stops with it.
+	@$(PY) manage.py run_huey >var/huey-worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Traitement des fichiers en tâche de fond : manage.py run_huey (journal : var/huey-worker.log)."; \
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+# A task-queue worker alone (add workers on other machines with REDIS_URL set).
+worker: venv
+	$(PY) manage.py run_huey
 
 # The port is checked first, so a busy port fails before any work.
 demo: port-check demo-data serve

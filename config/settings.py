@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "quartiers.programmes",
     "quartiers.organisation",
     "quartiers.grants",
+    "ninja",  # its Swagger UI static files (served locally, no CDN)
+    "quartiers.api",
 ]
 
 MIDDLEWARE = [

@@ -70,3 +70,7 @@ def crowded_points(
     jitter[: n // 5] = 0.0  # exact vertices and points computed on the edges
     xy += jitter
     return xy[:, 0], xy[:, 1]
+
+
+# --- Geocoder fixtures (GEOCODER helper): the local addok, a misbehaving BAN server ---------
+from tests.georef.geocoder_conftest import addok_url, flaky_server  # noqa: E402, F401

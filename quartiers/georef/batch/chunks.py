@@ -1,0 +1,322 @@
+"""One chunk of input rows → output bytes, by the fast path (CSV coordinates) or row by row."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from quartiers.georef.batch import kernels
+from quartiers.georef.batch.columns import ROLE_LABELS, ColumnMapping
+from quartiers.georef.batch.errors import BatchInputError
+from quartiers.georef.batch.readers import Block
+from quartiers.georef.batch.results import (
+    REMARKS,
+    STATUS_NOT_GEOCODED,
+    STATUS_TEXT,
+    Located,
+    cell_csv,
+    cell_safe,
+    number_parse,
+    positions_locate,
+    result_cells,
+    row_bytes,
+)
+from quartiers.georef.batch.summary import Summary
+from quartiers.georef.contours import LAMBERT93, WGS84
+from quartiers.georef.engine import Distances
+
+Geocode = Callable[[list], list]  # list[AddressQuery] -> list[GeocodeResult], same order
+
+
+@dataclass
+class Context:
+    """What every chunk of one run shares."""
+
+    header: list[str]
+    mapping: ColumnMapping
+    delimiter: str
+    generation: int
+    distances: Distances
+    codes: np.ndarray
+    names: dict[str, str]
+    summary: Summary
+    geocode: Geocode | None = None
+    _tables: tuple | None = None
+
+    @property
+    def crs(self) -> str:
+        return LAMBERT93 if self.mapping.mode == "xy" else WGS84
+
+    @property
+    def coordinate_roles(self) -> tuple[str, str]:
+        return ("x", "y") if self.mapping.mode == "xy" else ("lon", "lat")
+
+    def tables(self) -> tuple:
+        """Byte tables of the fast path: prefix per (QPV, status), suffix per remark."""
+        if self._tables is None:
+            prefixes = []
+            for p in range(-1, len(self.codes)):
+                code = str(self.codes[p]) if p >= 0 else ""
+                for status in range(len(STATUS_TEXT)):
+                    cells = [code, self.names.get(code, ""), STATUS_TEXT[status], ""]
+                    prefixes.append(";" + ";".join(cell_csv(cell_safe(c)) for c in cells) + ";")
+            suffixes = [f";{self.generation};{cell_csv(cell_safe(r))}\r\n" for r in REMARKS]
+            self._tables = (*_table(prefixes), *_table(suffixes))
+        return self._tables
+
+
+def _table(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    encoded = [t.encode("utf-8") for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(e) for e in encoded])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
+def block_process(block: Block, ctx: Context) -> tuple[bytes | list[memoryview], int]:
+    """Output bytes and row count of a CSV block."""
+    if ctx.mapping.mode in ("lonlat", "xy") and b'"' not in block.data:
+        return _coordinates_fast(block, ctx)
+    return rows_process(csv_records(block, ctx.delimiter), ctx)
+
+
+def csv_records(block: Block, delimiter: str) -> list[tuple[int, list[str]]]:
+    """(physical line number, fields) of the records of a block; blank lines skipped."""
+    reader = csv.reader(io.StringIO(block.data.decode("utf-8"), newline=""), delimiter=delimiter)
+    records = []
+    consumed = 0
+    try:
+        for fields in reader:
+            line = block.first_line + consumed
+            consumed = reader.line_num
+            if fields:
+                records.append((line, fields))
+    except csv.Error as exc:
+        raise BatchInputError(
+            f"ligne CSV illisible ({exc}) : un guillemet n'est sans doute pas refermé.",
+            line=block.first_line + consumed,
+        ) from exc
+    return records
+
+
+def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int]:
+    data = block.data
+    n = block.lines + (0 if data.endswith(b"\n") else 1)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    starts = np.empty(n, dtype=np.int64)
+    ends = np.empty(n, dtype=np.int64)
+    x = np.empty(n)
+    y = np.empty(n)
+    flags = np.empty(n, dtype=np.uint8)
+    role_x, role_y = ctx.coordinate_roles
+    delim = ord(ctx.delimiter)
+
+    def parse(begin: int, end: int, first: int, count: int) -> None:
+        kernels.lines_parse(
+            buf[begin:end], count, delim, len(ctx.header), ctx.mapping.columns[role_x],
+            ctx.mapping.columns[role_y], ctx.delimiter != ";", starts[first:first + count],
+            ends[first:first + count], x[first:first + count], y[first:first + count],
+            flags[first:first + count],
+        )  # fmt: skip
+        starts[first : first + count] += begin
+        ends[first : first + count] += begin
+
+    # Two halves of the block on two threads (the kernels release the GIL).
+    middle = data.find(b"\n", len(data) // 2) + 1
+    if n < 2 * MIN_SPLIT_ROWS or middle <= 0 or middle >= len(data):
+        parse(0, len(data), 0, n)
+    else:
+        n_first = data.count(b"\n", 0, middle)
+        other = _pool().submit(parse, middle, len(data), n_first, n - n_first)
+        parse(0, middle, 0, n_first)
+        other.result()
+    slow: dict[int, tuple[list[str], str | None]] = {}
+    keep = np.ones(n, dtype=bool)
+    for r in np.flatnonzero(flags).tolist():
+        text = data[starts[r] : ends[r]].decode("utf-8")
+        if not text:
+            keep[r] = False
+            continue
+        fields = text.split(ctx.delimiter)
+        x[r], y[r], error = _coordinates_parse(fields, block.first_line + r, ctx)
+        slow[r] = (fields, error)
+    if not keep.all():
+        rows = np.flatnonzero(keep)
+        slow = {int(np.searchsorted(rows, r)): v for r, v in slow.items()}
+        starts, ends, x, y = starts[rows], ends[rows], x[rows], y[rows]
+    located = positions_locate(
+        x=x, y=y, crs=ctx.crs, generation=ctx.generation, distances=ctx.distances
+    )
+    ctx.summary.add(located, ctx.codes)
+    slow_rows = np.full(len(starts), -1, dtype=np.int64)
+    pieces = []
+    for k, (i, (fields, error)) in enumerate(sorted(slow.items())):
+        slow_rows[i] = k
+        pieces.append(_row_output(fields, located, i, ctx, remark=error))
+    slow_bytes, slow_off = _table_bytes(pieces)
+    prefix_bytes, prefix_off, suffix_bytes, suffix_off = ctx.tables()
+    prefix_key = (located.primary.astype(np.int64) + 1) * len(STATUS_TEXT) + located.status
+    remark = located.remark.astype(np.int64)
+    per_row = int(np.diff(prefix_off).max()) + int(np.diff(suffix_off).max()) + 80
+    if delim != 59:  # rows holding a ";" are slow rows, written from their own text
+        buf = np.where(buf == delim, np.uint8(59), buf)
+
+    def write(a: int, b: int) -> memoryview:
+        if a >= b:
+            return memoryview(b"")
+        out = np.empty(int(ends[b - 1] - starts[a]) + (b - a) * per_row + len(slow_bytes), np.uint8)
+        size = kernels.lines_write(
+            buf, starts[a:b], ends[a:b], prefix_key[a:b], prefix_bytes, prefix_off,
+            located.distance[a:b], located.lon[a:b], located.lat[a:b], remark[a:b],
+            suffix_bytes, suffix_off, slow_rows[a:b], slow_bytes, slow_off, out,
+        )  # fmt: skip
+        return memoryview(out)[:size]
+
+    rows = len(starts)
+    if rows < 2 * MIN_SPLIT_ROWS:
+        return [write(0, rows)], rows
+    other = _pool().submit(write, rows // 2, rows)
+    first = write(0, rows // 2)
+    return [first, other.result()], rows
+
+
+MIN_SPLIT_ROWS = 50_000
+_executor: list[ThreadPoolExecutor] = []
+
+
+def _pool() -> ThreadPoolExecutor:
+    """One extra thread for the second half of the compiled passes."""
+    if not _executor:
+        _executor.append(ThreadPoolExecutor(1, "georef-kernel"))
+    return _executor[0]
+
+
+def _table_bytes(pieces: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    offsets = np.zeros(len(pieces) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(p) for p in pieces]) if pieces else []
+    return np.frombuffer(b"".join(pieces) or b"\0", dtype=np.uint8), offsets
+
+
+def _coordinates_parse(
+    fields: list[str], line: int, ctx: Context
+) -> tuple[float, float, str | None]:
+    values = []
+    for role in ctx.coordinate_roles:
+        column = ctx.mapping.columns[role]
+        name = ctx.header[column] or ROLE_LABELS[role]
+        if column >= len(fields):
+            message = f"ligne {line}, colonne « {name} » : valeur absente (ligne trop courte)"
+            return np.nan, np.nan, message
+        text = fields[column]
+        value = number_parse(text)
+        if value is None:
+            what = "vide" if not text.strip() else f"« {text[:40]} » n'est pas un nombre"
+            return np.nan, np.nan, f"ligne {line}, colonne « {name} » : {what}"
+        values.append(value)
+    return values[0], values[1], None
+
+
+def _row_output(
+    fields: list[str], located: Located, i: int, ctx: Context, *, remark: str | None = None,
+    label: str = "",
+) -> bytes:  # fmt: skip
+    width = len(ctx.header)
+    if len(fields) > width and remark is None:
+        remark = f"{len(fields)} champs au lieu de {width} : ligne à vérifier"
+    if remark is not None and located.remark[i] and remark != REMARKS[located.remark[i]]:
+        remark = f"{remark} ; {REMARKS[located.remark[i]]}"
+    if remark:
+        ctx.summary.error_add(remark)
+    padded = fields + [""] * (width - len(fields))
+    cells = result_cells(
+        located, i, codes=ctx.codes, names=ctx.names, generation=ctx.generation,
+        label=label, remark=remark,
+    )  # fmt: skip
+    return row_bytes(padded, cells)
+
+
+def rows_process(records: list[tuple[int, list[str]]], ctx: Context) -> tuple[bytes, int]:
+    """The generic path: any mode, row by row in Python (the engine still runs per chunk)."""
+    n = len(records)
+    if not n:
+        return b"", 0
+    errors: list[str | None] = [None] * n
+    labels = [""] * n
+    if ctx.mapping.mode in ("lonlat", "xy"):
+        x = np.empty(n)
+        y = np.empty(n)
+        for i, (line, fields) in enumerate(records):
+            x[i], y[i], errors[i] = _coordinates_parse(fields, line, ctx)
+        located = positions_locate(
+            x=x, y=y, crs=ctx.crs, generation=ctx.generation, distances=ctx.distances
+        )
+    else:
+        located = _addresses_locate(records, ctx, errors, labels)
+    ctx.summary.add(located, ctx.codes)
+    out = [
+        _row_output(fields, located, i, ctx, remark=errors[i], label=labels[i])
+        for i, (_, fields) in enumerate(records)
+    ]
+    return b"".join(out), n
+
+
+def _addresses_locate(
+    records: list[tuple[int, list[str]]], ctx: Context, errors: list, labels: list[str]
+) -> Located:
+    from quartiers.georef.geocoder import AddressQuery
+
+    columns = ctx.mapping.columns
+
+    def cell(fields: list[str], role: str) -> str:
+        i = columns.get(role)
+        return fields[i].strip() if i is not None and i < len(fields) else ""
+
+    queries = []
+    asked = []
+    for i, (line, fields) in enumerate(records):
+        postcode = cell(fields, "postcode")
+        if postcode.isdigit() and len(postcode) == 4:
+            postcode = "0" + postcode  # a spreadsheet dropped the leading zero
+        insee = cell(fields, "insee")
+        if ctx.mapping.mode == "address":
+            text = cell(fields, "address")
+        else:
+            parts = ("number", "street", "postcode", "city")
+            text = " ".join(p for p in (cell(fields, r) for r in parts) if p)
+        if ctx.mapping.mode == "address" and not text:
+            errors[i] = f"ligne {line} : adresse vide"
+            continue
+        if ctx.mapping.mode == "fields" and not cell(fields, "street"):
+            name = ctx.header[columns["street"]]
+            errors[i] = f"ligne {line}, colonne « {name} » : voie absente, adresse non géocodée"
+            continue
+        queries.append(AddressQuery(text=text, postcode=postcode, citycode=insee))
+        asked.append(i)
+    n = len(records)
+    lon = np.full(n, np.nan)
+    lat = np.full(n, np.nan)
+    score = np.full(n, np.nan)
+    match_type = np.full(n, None, dtype=object)
+    if queries:
+        if ctx.geocode is None:
+            raise RuntimeError("geocoder missing for an address file")
+        for i, result in zip(asked, ctx.geocode(queries), strict=True):
+            if result.found:
+                lon[i], lat[i] = result.lon, result.lat
+                score[i] = result.score if result.score is not None else np.nan
+                match_type[i] = result.type
+                labels[i] = result.label or ""
+    located = positions_locate(
+        x=lon, y=lat, crs=WGS84, generation=ctx.generation, distances=ctx.distances,
+        score=score, match_type=match_type,
+    )  # fmt: skip
+    not_found = ~np.isfinite(lon)
+    located.status[not_found] = STATUS_NOT_GEOCODED
+    for i in np.flatnonzero(not_found).tolist():
+        if errors[i] is None:
+            errors[i] = ""  # not geocoded is a status, not an input error
+    return located

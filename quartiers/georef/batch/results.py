@@ -1,0 +1,249 @@
+"""Positions → result columns: checks (swapped, outside France), the engine, cell formatting.
+
+Shared by the fast path (compiled) and the generic path (Python): both must write the very
+same bytes for the same row, so number formatting here mirrors ``kernels._fixed``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+
+from quartiers.geography.exports import FORMULA_PREFIXES
+from quartiers.georef.contours import LAMBERT93, WGS84, transformer
+from quartiers.georef.engine import (
+    STATUS_IN,
+    STATUS_INVALID,
+    STATUS_OUT,
+    STATUS_UNCERTAIN,
+    Distances,
+    status_with_geocoding,
+)
+from quartiers.georef.loader import index_get, points_locate
+
+STATUS_NOT_GEOCODED = 4
+STATUS_OUTSIDE = 5
+STATUS_KEYS = {
+    STATUS_OUT: "out",
+    STATUS_IN: "in",
+    STATUS_UNCERTAIN: "uncertain",
+    STATUS_INVALID: "invalid",
+    STATUS_NOT_GEOCODED: "not_geocoded",
+    STATUS_OUTSIDE: "outside",
+}
+STATUS_TEXT = {
+    STATUS_OUT: "hors QPV",
+    STATUS_IN: "en QPV",
+    STATUS_UNCERTAIN: "incertain",
+    STATUS_INVALID: "invalide",
+    STATUS_NOT_GEOCODED: "non géocodée",
+    STATUS_OUTSIDE: "hors zone",
+}
+RESULT_COLUMNS = (
+    "qpv_code",
+    "qpv_name",
+    "status",
+    "score",
+    "distance_m",
+    "geocoded_label",
+    "lon",
+    "lat",
+    "generation",
+    "remark",
+)
+# Remarks shared by many rows (the fast path writes them from a table); row-specific ones
+# (errors naming line and column) go through the generic path.
+REMARK_NONE = 0
+REMARK_SWAPPED = 1
+REMARK_OUTSIDE = 2
+REMARKS = (
+    "",
+    "longitude et latitude inversées dans le fichier : position corrigée",
+    "position hors de France",
+)
+
+# Bounding boxes (lon min, lon max, lat min, lat max) of France: metropolitan France and
+# Corsica, then the overseas territories (Antilles, Guyane, Réunion, Mayotte, Saint-Pierre-et-
+# Miquelon, Polynésie, Nouvelle-Calédonie, Wallis-et-Futuna).
+FRANCE_BOXES = np.array(
+    [
+        (-5.8, 10.0, 41.0, 51.6),
+        (-63.2, -60.7, 14.3, 18.2),
+        (-54.7, -51.5, 2.1, 5.8),
+        (55.1, 56.0, -21.5, -20.8),
+        (44.9, 45.4, -13.1, -12.5),
+        (-56.5, -56.0, 46.7, 47.2),
+        (-155.0, -134.0, -28.0, -7.0),
+        (163.5, 168.5, -23.0, -19.5),
+        (-178.3, -176.0, -14.5, -13.0),
+    ]
+)
+# Lambert-93 covers metropolitan France and Corsica (metres).
+LAMBERT93_BOX = (50_000.0, 1_300_000.0, 6_000_000.0, 7_150_000.0)
+
+_PLAIN_SIGNED = re.compile(r"[+-][0-9.,]*")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+@dataclass
+class Located:
+    """Per-row answers of a chunk (arrays of the chunk's length)."""
+
+    primary: np.ndarray  # int32, index in codes or -1
+    status: np.ndarray  # int8, STATUS_*
+    distance: np.ndarray  # float64, NaN: unknown / farther than the band
+    lon: np.ndarray  # float64 WGS84 of the located position, NaN when not located
+    lat: np.ndarray
+    remark: np.ndarray  # int8 index in REMARKS
+    score: np.ndarray  # float64, NaN without geocoding
+
+
+def in_boxes(lon: np.ndarray, lat: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    x0, x1, y0, y1 = boxes[0]
+    inside = (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)
+    rest = np.flatnonzero(~inside)  # usually few: test the other boxes on those only
+    if len(rest) and len(boxes) > 1:
+        inside[rest] = in_boxes(lon[rest], lat[rest], boxes[1:])
+    return inside
+
+
+def number_parse(text: str) -> float | None:
+    """The generic path's number parser (same acceptance as the compiled one, plus spaces and
+    exponents); None when the text is not a number."""
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    return float(text.replace(",", "."))
+
+
+def positions_locate(
+    *,
+    x: np.ndarray,
+    y: np.ndarray,
+    crs: str,
+    generation: int | None,
+    distances: Distances,
+    score: np.ndarray | None = None,
+    match_type: np.ndarray | None = None,
+) -> Located:
+    """Check and locate positions (NaN: no position, already reported by the caller)."""
+    n = len(x)
+    x = np.asarray(x, dtype=np.float64).copy()
+    y = np.asarray(y, dtype=np.float64).copy()
+    remark = np.zeros(n, dtype=np.int8)
+    valid = np.isfinite(x) & np.isfinite(y)
+    boxes = np.array([LAMBERT93_BOX]) if crs == LAMBERT93 else FRANCE_BOXES
+    inside = in_boxes(x, y, boxes)
+    swapped = np.zeros(n, dtype=bool)
+    candidates = np.flatnonzero(valid & ~inside)
+    swapped[candidates] = in_boxes(y[candidates], x[candidates], boxes)
+    x[swapped], y[swapped] = y[swapped], x[swapped]
+    remark[swapped] = REMARK_SWAPPED
+    inside |= swapped
+    outside = valid & ~inside
+    remark[outside] = REMARK_OUTSIDE
+    if crs == LAMBERT93:
+        lon, lat = transformer(LAMBERT93, WGS84).transform(x, y, errcheck=False)
+        lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    else:
+        lon, lat = x, y
+    status = np.full(n, STATUS_INVALID, dtype=np.int8)
+    status[outside] = STATUS_OUTSIDE
+    primary = np.full(n, -1, dtype=np.int32)
+    distance = np.full(n, np.nan)
+    todo = np.flatnonzero(valid & inside)
+    if len(todo):
+        result = points_locate(
+            lon=lon[todo], lat=lat[todo], generation=generation, distances=distances
+        )
+        primary[todo] = result.primary
+        status[todo] = result.status
+        distance[todo] = result.distance_m
+    score = np.full(n, np.nan) if score is None else np.asarray(score, dtype=np.float64)
+    if match_type is not None:
+        status = status_with_geocoding(
+            status=status,
+            score=score,
+            match_type=match_type,
+            min_score=float(settings.GEOREF_MIN_SCORE),
+        )
+    located = np.isin(status, (STATUS_IN, STATUS_OUT, STATUS_UNCERTAIN))
+    lon = np.where(located, lon, np.nan)
+    lat = np.where(located, lat, np.nan)
+    return Located(primary, status, distance, lon, lat, remark, score)
+
+
+def qpv_names(*, generation: int | None) -> tuple[np.ndarray, dict[str, str]]:
+    """The codes of the generation's index (positions used by ``primary``) and their names."""
+    from quartiers.geography.models import QPV
+
+    index = index_get(generation=generation)
+    names = dict(QPV.objects.of_generation(index.generation).values_list("code", "name").iterator())
+    return index.codes, names
+
+
+# --- cells ----------------------------------------------------------------------------------
+
+
+def cell_safe(value: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula (OWASP "CSV injection") with a
+    leading apostrophe; a plain signed number ("-3.25", "+33") is left as it is."""
+    if value.startswith(FORMULA_PREFIXES) and not _PLAIN_SIGNED.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def cell_csv(value: str) -> str:
+    """One CSV cell for the `;` output: quoted when it holds `;`, a quote or a line end."""
+    if any(c in value for c in ';"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def fixed(value: float, decimals: int) -> str:
+    """Same rounding and text as kernels._fixed: half-even on value * 10**decimals, comma."""
+    if value != value:  # NaN
+        return ""
+    scale = 10.0**decimals
+    n = int(np.rint(value * scale))
+    sign = "-" if n < 0 else ""
+    n = abs(n)
+    unit = int(scale)
+    whole, frac = divmod(n, unit)
+    return f"{sign}{whole},{frac:0{decimals}d}" if decimals else f"{sign}{whole}"
+
+
+def result_cells(
+    located: Located,
+    i: int,
+    *,
+    codes: np.ndarray,
+    names: dict[str, str],
+    generation: int,
+    label: str = "",
+    remark: str | None = None,
+) -> list[str]:
+    p = int(located.primary[i])
+    code = str(codes[p]) if p >= 0 else ""
+    return [
+        code,
+        names.get(code, ""),
+        STATUS_TEXT[int(located.status[i])],
+        fixed(float(located.score[i]), 2),
+        fixed(float(located.distance[i]), 1),
+        label,
+        fixed(float(located.lon[i]), 6),
+        fixed(float(located.lat[i]), 6),
+        str(generation),
+        REMARKS[int(located.remark[i])] if remark is None else remark,
+    ]
+
+
+def row_bytes(fields: list[str], results: list[str]) -> bytes:
+    """One output record (input cells neutralised, then results), `;`, CRLF, UTF-8."""
+    cells = [cell_csv(cell_safe(v)) for v in fields]
+    cells += [cell_csv(cell_safe(v)) for v in results]
+    return (";".join(cells) + "\r\n").encode("utf-8")

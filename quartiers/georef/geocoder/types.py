@@ -1,0 +1,95 @@
+"""Values exchanged with the geocoder: queries, results, settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from django.conf import settings
+
+from quartiers.georef.geocoder.normalize import address_normalize
+
+# The public national service (BAN API protocol, engine addok). It also answers, with the same
+# protocol, at https://data.geopf.fr/geocodage (IGN Géoplateforme).
+PUBLIC_GEOCODER_URL = "https://api-adresse.data.gouv.fr"
+
+
+class GeocoderError(RuntimeError):
+    """The geocoding service failed for good (after retries): the message is in French."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddressQuery:
+    """A full address line, with optional postcode / INSEE code filters."""
+
+    text: str
+    postcode: str = ""
+    citycode: str = ""
+
+    @property
+    def key(self) -> str:
+        return address_normalize(text=self.text, postcode=self.postcode, citycode=self.citycode)
+
+
+@dataclass(frozen=True, slots=True)
+class GeocodeResult:
+    """The best match of one address; every field None when nothing was found.
+
+    ``type`` is the BAN's: housenumber, street, locality or municipality; ``score`` in [0, 1].
+    """
+
+    label: str | None = None
+    score: float | None = None
+    type: str | None = None
+    citycode: str | None = None
+    postcode: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+
+    @property
+    def found(self) -> bool:
+        return self.lon is not None and self.lat is not None
+
+
+NOT_FOUND = GeocodeResult()
+
+
+@dataclass(frozen=True, slots=True)
+class GeocoderConfig:
+    """Client settings; defaults follow the public service's published limits."""
+
+    base_url: str = PUBLIC_GEOCODER_URL
+    # 50 requests/s per IP address on the public service; HTTP 429 beyond.
+    rate_per_s: float = 50.0
+    burst: int = 1
+    # Requests in flight at once (threads).
+    max_concurrency: int = 4
+    # Seconds: connect/read timeout of one /search/ request, and of one /search/csv/ request.
+    timeout_s: float = 10.0
+    batch_timeout_s: float = 300.0
+    # One /search/csv/ request carries at most this many rows and bytes (the public service
+    # refuses files over 50 MB and answers slowly on big ones: small chunks retry cheaply).
+    batch_max_rows: int = 5_000
+    batch_max_bytes: int = 2_000_000
+    # Retries of 429/502/503/504 and network errors: exponential backoff with full jitter.
+    max_attempts: int = 5
+    backoff_base_s: float = 0.5
+    backoff_max_s: float = 30.0
+    # A Retry-After longer than this is cut down to it (seconds).
+    retry_after_max_s: float = 120.0
+
+    @classmethod
+    def from_settings(cls, **overrides: object) -> GeocoderConfig:
+        """Values from Django settings named ``GEOCODER_<FIELD>`` (GEOCODER_URL for the base
+        URL), then ``overrides``."""
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            name = "GEOCODER_URL" if field.name == "base_url" else f"GEOCODER_{field.name.upper()}"
+            if hasattr(settings, name):
+                values[field.name] = getattr(settings, name)
+        config = cls(**values)  # type: ignore[arg-type]
+        return replace(config, **overrides) if overrides else config
+
+    @property
+    def service(self) -> str:
+        """The service's identity in the cache (two geocoders never share answers)."""
+        return self.base_url.rstrip("/")

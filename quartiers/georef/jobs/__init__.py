@@ -1,0 +1,1 @@
+"""Batch georeferencing jobs run by the task queue (huey): see docs/jobs.md."""
