@@ -139,7 +139,14 @@ class QpvLocation(models.TextChoices):
     UNKNOWN = "inconnu", "Non localisée"
     IN = "en_qpv", "En QPV"
     OUT = "hors_qpv", "Hors QPV"
-    UNCERTAIN = "incertain", "Incertain (limite d'un QPV)"
+    UNCERTAIN = "incertain", "Incertain"
+
+
+class LocationSource(models.TextChoices):
+    """Where an association's position comes from: typed in, or its address geocoded."""
+
+    MANUAL = "saisie", "Coordonnées saisies"
+    GEOCODED = "geocodage", "Adresse géocodée"
 
 
 class DocumentKind(models.TextChoices):

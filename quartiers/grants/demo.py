@@ -34,7 +34,8 @@ from quartiers.grants.models import (
 )
 from quartiers.grants.services.agreements import agreement_sign, payment_add
 from quartiers.grants.services.applications import application_create, budget_line_add
-from quartiers.grants.services.associations import association_account_link, association_locate
+from quartiers.grants.services.associations import association_account_link
+from quartiers.grants.services.location import association_locate
 from quartiers.grants.services.workflow import application_transition
 
 S = ApplicationStatus

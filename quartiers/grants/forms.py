@@ -100,7 +100,13 @@ class AssociationForm(forms.Form):
     address = forms.CharField(label="Adresse", max_length=300, required=False)
     postcode = forms.CharField(label="Code postal", max_length=5, required=False)
     city = forms.CharField(label="Commune", max_length=150, required=False)
-    lon = forms.FloatField(label="Longitude (WGS84)", required=False, min_value=-180, max_value=180)
+    lon = forms.FloatField(
+        label="Longitude (WGS84)",
+        required=False,
+        min_value=-180,
+        max_value=180,
+        help_text="Facultatif : sans coordonnées, l'adresse est géocodée.",
+    )
     lat = forms.FloatField(label="Latitude (WGS84)", required=False, min_value=-90, max_value=90)
     email = forms.EmailField(label="Courriel", required=False)
     phone = forms.CharField(label="Téléphone", max_length=30, required=False)

@@ -36,6 +36,11 @@ urlpatterns = [
         views.association_detail,
         name="association_detail",
     ),
+    path(
+        "financements/associations/<uuid:uuid>/localiser/",
+        views.association_locate,
+        name="association_locate",
+    ),
     path("financements/mon-association/", views.my_association, name="my_association"),
     path("financements/appels/", views.call_list, name="call_list"),
     path("financements/appels/export.<str:fmt>", views.call_export, name="call_export"),

@@ -3,6 +3,7 @@ applications built through the services (no shortcuts through the ORM for workfl
 
 from __future__ import annotations
 
+import socket
 from datetime import date
 from decimal import Decimal
 
@@ -17,8 +18,29 @@ from quartiers.grants.services.applications import application_create, budget_li
 from quartiers.grants.services.associations import association_account_link
 from quartiers.grants.services.workflow import application_transition
 
+# The real local addok (session fixture of the geocoder tests; imported, not re-registered
+# through pytest_plugins, which only the root conftest may declare).
+from tests.georef.geocoder_conftest import addok_url  # noqa: F401
+
 TODAY = date(2026, 6, 15)
 S = ApplicationStatus
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens (the port was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(autouse=True)
+def _no_public_geocoder(settings):
+    """Funding tests never reach the public geocoder: an address geocoded by mistake meets a
+    closed port quickly; the tests that geocode point GEOCODER_URL at the local addok."""
+    settings.GEOCODER_URL = closed_port_url()
+    settings.GEOCODER_MAX_ATTEMPTS = 2
+    settings.GEOCODER_BACKOFF_BASE_S = 0.01
 
 
 @pytest.fixture

@@ -127,6 +127,8 @@ MATRIX: dict[str, Case] = {
     "grants:agreement_sign": _object_post(PREFECTURE_POST),
     "grants:payment_add": _object_post(PREFECTURE_POST),
     "grants:report_receive": _object_post(PREFECTURE_POST),
+    # locate the seat again (the matrix associations have no address: no geocoding)
+    "grants:association_locate": _object_post(PREFECTURE_POST, args=association),
 }
 
 

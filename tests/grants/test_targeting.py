@@ -60,12 +60,10 @@ def test_the_share_of_beneficiaries_in_qpv_is_measured_and_the_file_deleted(
 
 
 def test_a_refused_file_is_deleted_too(tmp_path, asso_a, call_mel):
-    upload = tmp_path / "adresses.csv"
-    upload.write_text(
-        "nom;adresse\nDupont;19 Rue Denis Cordonnier 59580 Aniche\n", encoding="utf-8"
-    )
+    upload = tmp_path / "beneficiaires.csv"
+    upload.write_text("nom;age\nDupont;34\n", encoding="utf-8")
     application = application_make(asso_a, call_mel)
-    with pytest.raises(GrantRefused, match="colonnes « lon » et « lat » introuvables"):
+    with pytest.raises(GrantRefused, match="aucune colonne utilisable"):
         beneficiaries_measure(application=application, path=upload, user=None)
     assert not upload.exists()
     application.refresh_from_db()
@@ -89,3 +87,29 @@ def test_the_upload_page_measures_then_deletes_the_temporary_file(
     assert list((tmp_path / "tmp").iterdir()) == []
     page = client.get(f"/financements/dossiers/{application.uuid}/").content.decode()
     assert f"{in_qpv} bénéficiaire(s) sur {total}" in page
+
+
+def test_a_spreadsheet_of_coordinates_is_measured_and_deleted(data_dir, tmp_path, asso_a, call_mel):
+    from openpyxl import Workbook
+
+    with (data_dir / ADDRESSES).open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Longitude", "Latitude"])
+    for row in rows:
+        sheet.append([float(row["lon"]), float(row["lat"])])
+    upload = tmp_path / "beneficiaires.xlsx"
+    workbook.save(upload)
+    total, in_qpv, by_qpv = _expected(data_dir / ADDRESSES)
+
+    application = application_make(asso_a, call_mel)
+    beneficiaries_measure(application=application, path=upload, user=None)
+
+    assert not upload.exists()
+    application.refresh_from_db()
+    assert (application.beneficiaries_rows, application.beneficiaries_total) == (total, total)
+    assert application.beneficiaries_in_qpv == in_qpv
+    assert application.beneficiaries_out == total - in_qpv
+    assert application.beneficiaries_by_qpv == dict(by_qpv)
+    assert application.beneficiaries_geocoded is None

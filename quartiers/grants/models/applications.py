@@ -95,10 +95,18 @@ class Application(models.Model):
     late_report_flag = models.TextField("bilans en retard au dépôt", blank=True)
     dauphin_number = models.CharField("numéro Dauphin", max_length=30, blank=True, db_index=True)
     # QPV targeting measured from the beneficiaries' file: aggregates only, never addresses.
+    # rows = located (in_qpv + out) + invalid + not_geocoded; uncertain is a part of located.
+    beneficiaries_rows = models.PositiveIntegerField("lignes du fichier", null=True)
     beneficiaries_total = models.PositiveIntegerField("bénéficiaires localisés", null=True)
     beneficiaries_in_qpv = models.PositiveIntegerField("bénéficiaires en QPV", null=True)
-    beneficiaries_uncertain = models.PositiveIntegerField("bénéficiaires en limite", null=True)
+    beneficiaries_out = models.PositiveIntegerField("bénéficiaires hors QPV", null=True)
+    beneficiaries_uncertain = models.PositiveIntegerField(
+        "bénéficiaires localisés avec incertitude", null=True
+    )
     beneficiaries_invalid = models.PositiveIntegerField("positions invalides", null=True)
+    # Address files only (None for a file of coordinates).
+    beneficiaries_geocoded = models.PositiveIntegerField("adresses géocodées", null=True)
+    beneficiaries_not_geocoded = models.PositiveIntegerField("adresses non géocodées", null=True)
     beneficiaries_by_qpv = models.JSONField("bénéficiaires par QPV", default=dict, blank=True)
     targeting_generation = models.PositiveSmallIntegerField(null=True, blank=True)
     targeting_measured_at = models.DateTimeField("ciblage mesuré le", null=True, blank=True)

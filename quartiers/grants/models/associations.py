@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from quartiers.geography.models import QPV, Commune
-from quartiers.grants.choices import QpvLocation
+from quartiers.grants.choices import LocationSource, QpvLocation
 
 
 class Association(models.Model):
@@ -38,6 +38,21 @@ class Association(models.Model):
     )
     qpv_generation = models.PositiveSmallIntegerField("géographie prioritaire", null=True)
     qpv_distance_m = models.FloatField("distance à la limite d'un QPV (m)", null=True)
+    # Every QPV containing the seat, primary first (contours overlap), and the QPV whose
+    # boundary is nearest (the one the distance refers to).
+    qpv_codes = models.JSONField("QPV contenant le siège", default=list, blank=True)
+    qpv_nearest_code = models.CharField("QPV le plus proche", max_length=12, blank=True)
+    location_source = models.CharField(
+        "origine de la position", max_length=10, choices=LocationSource.choices, blank=True
+    )
+    # The geocoder's answer (BAN protocol): label, score in [0, 1], type (housenumber, street,
+    # locality, municipality).
+    geocoded_label = models.CharField("adresse géocodée", max_length=300, blank=True)
+    geocode_score = models.FloatField("score de géocodage", null=True, blank=True)
+    geocode_type = models.CharField("précision du géocodage", max_length=20, blank=True)
+    location_reasons = models.JSONField("raisons de l'incertitude", default=list, blank=True)
+    location_notice = models.CharField("localisation impossible", max_length=300, blank=True)
+    located_at = models.DateTimeField("localisée le", null=True, blank=True)
     email = models.EmailField("courriel", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     is_demo = models.BooleanField("association de démonstration", default=False)
@@ -49,6 +64,11 @@ class Association(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def address_line(self) -> str:
+        """The postal address on one line, as the geocoder reads it."""
+        return " ".join(" ".join(p.split()) for p in (self.address, self.postcode, self.city) if p)
 
 
 class AssociationContact(models.Model):

@@ -1,21 +1,18 @@
-"""Associations: creation with checked identifiers, location in or out of a QPV."""
+"""Associations: creation with checked identifiers, located in or out of a QPV on the way
+(services/location.py: the address geocoded, then the georef engine)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from quartiers.core.audit import AuditAction, audit_record
-from quartiers.geography.models import QPV
-from quartiers.georef.engine import STATUS_IN, STATUS_INVALID, STATUS_UNCERTAIN
-from quartiers.georef.loader import points_locate
-from quartiers.grants.choices import QpvLocation
 from quartiers.grants.identifiers import rna_check, siren_check, siren_of, siret_check
 from quartiers.grants.models import Association, AssociationMembership
 from quartiers.grants.services.errors import GrantRefused
+from quartiers.grants.services.location import association_locate
 
 
 def association_identifiers_check(*, siret: str, rna_number: str = "", siren: str = "") -> dict:
@@ -32,43 +29,6 @@ def association_identifiers_check(*, siret: str, rna_number: str = "", siren: st
     except ValidationError as exc:
         raise GrantRefused(" ".join(exc.messages)) from exc
     return {"siret": clean_siret, "siren": derived, "rna_number": clean_rna}
-
-
-def address_coordinates(*, association: Association) -> tuple[float, float] | None:
-    """HOOK for the geocoder (quartiers.georef.geocoder, GEOCODER helper): turn the postal
-    address into lon/lat. Until it lands, only coordinates typed in are used (returns None)."""
-    return None
-
-
-def association_locate(*, association: Association, generation: int | None = None) -> Association:
-    """Set the QPV location of the association's address from its lon/lat (georef engine)."""
-    if association.lon is None or association.lat is None:
-        coordinates = address_coordinates(association=association)
-        if coordinates is None:
-            association.qpv_location, association.qpv = QpvLocation.UNKNOWN, None
-            association.qpv_generation = association.qpv_distance_m = None
-            return association
-        association.lon, association.lat = coordinates
-    result = points_locate(
-        lon=np.array([association.lon]), lat=np.array([association.lat]), generation=generation
-    )
-    status = int(result.status[0])
-    code = result.primary_codes()[0]
-    association.qpv_generation = result.generation
-    association.qpv = (
-        QPV.objects.filter(code=code, generation=result.generation).first() if code else None
-    )
-    distance = float(result.distance_m[0])
-    association.qpv_distance_m = None if np.isnan(distance) else round(distance, 1)
-    if status == STATUS_INVALID:
-        association.qpv_location = QpvLocation.UNKNOWN
-    elif status == STATUS_UNCERTAIN:
-        association.qpv_location = QpvLocation.UNCERTAIN
-    elif status == STATUS_IN:
-        association.qpv_location = QpvLocation.IN
-    else:
-        association.qpv_location = QpvLocation.OUT
-    return association
 
 
 ASSOCIATION_FIELDS = (
@@ -94,6 +54,8 @@ def association_create(*, values: dict[str, Any], user: Any) -> Association:
     if Association.objects.filter(siret=ids["siret"]).exists():
         raise GrantRefused(f"Une association de SIRET {ids['siret']} est déjà enregistrée.")
     association = Association(**ids, **{k: values[k] for k in ASSOCIATION_FIELDS if k in values})
+    # Outside the transaction (an HTTP call); it never raises: an unreachable geocoder leaves
+    # the association « non localisée » with a notice, to be located again later.
     association_locate(association=association)
     with transaction.atomic():
         association.save()

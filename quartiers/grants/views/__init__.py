@@ -14,6 +14,7 @@ from quartiers.grants.views.associations import (
     association_detail,
     association_export,
     association_list,
+    association_locate,
     my_association,
 )
 from quartiers.grants.views.money import (
@@ -53,6 +54,7 @@ __all__ = [
     "association_detail",
     "association_export",
     "association_list",
+    "association_locate",
     "beneficiaries_upload",
     "budget",
     "budget_export",

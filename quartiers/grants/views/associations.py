@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from quartiers.core.audit import audit_for
 from quartiers.core.territory import is_prefecture, role_of
@@ -20,6 +21,7 @@ from quartiers.grants.selectors import (
 )
 from quartiers.grants.services import GrantRefused
 from quartiers.grants.services.associations import association_create as association_create_service
+from quartiers.grants.services.location import association_location_text, association_relocate
 from quartiers.grants.tables import ASSOCIATION_COLUMNS, association_rows
 from quartiers.grants.views.common import export, exports_for, forbid
 
@@ -71,6 +73,7 @@ def association_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "contacts": association.contacts.all(),
             "late": late,
             "targeting": targeting_of_association(association=association),
+            "location": association_location_text(association=association),
             "prefecture": is_prefecture(request.user),
             "audit": audit_for(objects=[association])[:20],
         },
@@ -99,9 +102,7 @@ def association_create(request: HttpRequest) -> HttpResponse:
         except GrantRefused as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request, f"Association enregistrée ({association.get_qpv_location_display()})."
-            )
+            _location_message(request, association, "Association enregistrée")
             return redirect("grants:association_detail", uuid=association.uuid)
     return render(
         request,
@@ -109,3 +110,23 @@ def association_create(request: HttpRequest) -> HttpResponse:
         {"title": "Nouvelle association", "form": form},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def association_locate(request: HttpRequest, uuid: object) -> HttpResponse:
+    """Locate the seat again (the geocoder was unavailable, or the address changed)."""
+    if (denied := access_check(request, READERS)) is not None:
+        return denied
+    association = get_object_or_404(scope_associations(request.user), uuid=uuid)
+    forbid(is_prefecture(request.user), "Seule la préfecture relocalise une association.")
+    association_relocate(association=association, user=request.user)
+    _location_message(request, association, "Localisation du siège mise à jour")
+    return redirect("grants:association_detail", uuid=association.uuid)
+
+
+def _location_message(request: HttpRequest, association: object, prefix: str) -> None:
+    text = association_location_text(association=association).status
+    if association.location_notice:
+        messages.warning(request, f"{prefix}. {text}")
+    else:
+        messages.success(request, f"{prefix}. {text}")

@@ -174,7 +174,7 @@ def beneficiaries_upload(request: HttpRequest, uuid: object) -> HttpResponse:
     )
     uploaded = request.FILES.get("file")
     if uploaded is None:
-        messages.error(request, "Choisissez le fichier CSV des bénéficiaires.")
+        messages.error(request, "Choisissez le fichier des bénéficiaires (CSV ou XLSX).")
         return redirect(f"{application_url(application)}#ciblage")
     folder = Path(settings.MEDIA_ROOT) / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
