@@ -64,6 +64,14 @@ def test_delimiter_and_encoding_can_be_forced(tmp_path):
         source_inspect(path=path, delimiter=":")
 
 
+def test_a_one_column_address_file_keeps_the_commas_inside_its_addresses(tmp_path):
+    text = "adresse\nMairie, place Roger Salengro 59300 Valenciennes\n2 rue Nationale 59000 Lille\n"
+    path = _write(tmp_path / "adresses.csv", text, "utf-8")
+    info = source_inspect(path=path)
+    assert info.header == ["adresse"]
+    assert info.delimiter != ","
+
+
 def test_a_file_in_utf8_then_cp1252_further_down_names_the_line(tmp_path):
     head = "id,lon,lat\n" + "".join(f"{i},3.0,50.6\n" for i in range(100_000))
     path = tmp_path / "mixed.csv"

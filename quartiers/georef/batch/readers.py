@@ -163,10 +163,10 @@ def _delimiter_detect(text: str, *, forced: str | None) -> str:
             best, best_score = candidate, score
     if best_score[0]:
         return best
-    try:
-        return csv.Sniffer().sniff("".join(lines), delimiters="".join(DELIMITERS)).delimiter
-    except csv.Error:
-        return best  # one column: the delimiter does not matter
+    # The header has one field whatever the delimiter: a one-column file (an address per line,
+    # often with commas inside). Pick the delimiter that splits the fewest lines, ideally none.
+    sample = "".join(lines)
+    return min(DELIMITERS, key=sample.count)
 
 
 def _first_record_length(sample: bytes) -> int:
