@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from quartiers.contracts.choices import LinkStatus
 from quartiers.contracts.models import Action, Contract, ContractQPV, Milestone
 from quartiers.core.territory import delegate_actions_q, delegate_territory
+from quartiers.geography.models import QPV
 from quartiers.organisation.models import PrefectDelegate
 
 FOLLOW_UP_DAYS = 30
@@ -149,3 +150,12 @@ def gantt(*, actions: list[Action], today: date) -> tuple[list[GanttBar], list, 
         cursor = (cursor + timedelta(days=32)).replace(day=1)
     today_pct = pct(today) if axis_start <= today <= axis_end else None
     return bars, months, today_pct
+
+
+def qpv_contracts(*, qpv: QPV) -> list[ContractQPV]:
+    """The contract links of one QPV (2024 contracts first), with their « rattachement »."""
+    return list(
+        ContractQPV.objects.filter(qpv=qpv)
+        .select_related("contract")
+        .order_by("-contract__generation", "contract__code")
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from quartiers.indicators.aggregation import indicator_aggregate
 from quartiers.indicators.charts import Bar, Chart
+from quartiers.indicators.contract_sets import Scorecard
 from quartiers.indicators.keyfigures import KeyFigures
 from quartiers.indicators.models import Indicator
-from quartiers.indicators.selectors import QpvValueRow
+from quartiers.indicators.selectors import QpvValueRow, departement_qpvs
 
 OURS = "Calcul sur les données importées"
 PRESS = "Dossier de presse (mars 2024)"
@@ -79,4 +81,36 @@ def indicator_chart(*, indicator: Indicator, rows: list[QpvValueRow]) -> Chart:
             for r in rows
         ],
         source=" ; ".join(sources),
+    )
+
+
+CONTRACT_LEGEND = ["QPV du contrat", "Ensemble des QPV du département"]
+CONTRACT_SUFFIXES = ["contrat", "tous les QPV"]
+
+
+def contract_chart(*, scorecard: Scorecard) -> Chart:
+    """The contract's rates next to those of all the département's QPV (patterns, labels)."""
+    codes = list(departement_qpvs())
+    bars, sources = [], set()
+    for row in scorecard.rows:
+        if row.indicator.unit != "%":
+            continue
+        everyone = indicator_aggregate(indicator=row.indicator, qpv_codes=codes)
+        for series, aggregate in enumerate((row.aggregate, everyone)):
+            bars.append(
+                Bar(
+                    label=f"{row.indicator.display_label} — {CONTRACT_SUFFIXES[series]}",
+                    value=aggregate.value,
+                    series=series,
+                    note="" if aggregate.value is not None else "non agrégeable",
+                )
+            )
+            sources.update(aggregate.sources)
+    return Chart(
+        slug=f"contrat-{scorecard.contract.code}",
+        title=f"Taux du socle : {scorecard.contract.name} et ensemble des QPV du département",
+        unit="%",
+        bars=bars,
+        legend=CONTRACT_LEGEND,
+        source=" ; ".join(sorted(sources)),
     )

@@ -48,3 +48,87 @@ def indicator_table_csv(*, indicator: Indicator, rows: list[QpvValueRow]) -> str
             ]
         )
     return "\ufeff" + buffer.getvalue()
+
+
+SCORECARD_HEADER = [
+    "code_indicateur",
+    "indicateur",
+    "territoire",
+    "code",
+    "nom",
+    "valeur",
+    "unité",
+    "secret_statistique",
+    "rang_parmi_les_qpv_du_département",
+    "rattachement",
+    "évolution",
+    "remarque",
+    "source",
+    "millésime",
+    "période",
+]
+
+
+def _decimal(value) -> str:
+    return "" if value is None else f"{value.normalize():f}".replace(".", ",")
+
+
+def scorecard_csv(*, scorecard) -> str:
+    """The contract scorecard: one line for the contract's figure, then one per QPV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(SCORECARD_HEADER)
+    contract = scorecard.contract
+    for row in scorecard.rows:
+        indicator, agg = row.indicator, row.aggregate
+        evolution = row.evolution.absolute if row.evolution else None
+        writer.writerow(
+            [
+                indicator.code,
+                indicator.label,
+                "contrat",
+                contract.code,
+                contract.name,
+                _decimal(agg.value),
+                indicator.unit,
+                "non",
+                "",
+                "",
+                _decimal(evolution),
+                " ; ".join(
+                    part
+                    for part in (
+                        "valeur minimale" if agg.lower_bound else "",
+                        agg.note if agg.value is not None else agg.reason,
+                        row.evolution_note,
+                    )
+                    if part
+                ),
+                ", ".join(agg.sources),
+                ", ".join(agg.vintages),
+                agg.period or "",
+            ]
+        )
+        for item in row.qpvs:
+            qpv = item.row
+            evolution = item.evolution.absolute if item.evolution else None
+            writer.writerow(
+                [
+                    indicator.code,
+                    indicator.label,
+                    "qpv",
+                    qpv.code,
+                    qpv.name,
+                    SECRET_LABEL if qpv.suppressed else _decimal(qpv.value),
+                    indicator.unit,
+                    "oui" if qpv.suppressed else "non",
+                    qpv.rank or "",
+                    "incertain" if item.uncertain else "établi",
+                    _decimal(evolution),
+                    item.evolution_note,
+                    qpv.source,
+                    qpv.vintage,
+                    qpv.period,
+                ]
+            )
+    return "\ufeff" + buffer.getvalue()

@@ -128,7 +128,7 @@ def qpv_core_indicators(*, qpv: QPV) -> list[QpvCoreIndicator]:
                 source=own.source,
                 vintage=own.vintage,
                 period=own.period,
-                comparisons=_comparisons(indicator, references),
+                comparisons=reference_comparisons(indicator=indicator, refs=references),
             )
         )
     return result
@@ -146,7 +146,10 @@ def _references(qpv: QPV) -> list[tuple[str, str, str]]:
     return refs
 
 
-def _comparisons(indicator: Indicator, refs: list[tuple[str, str, str]]) -> list[Comparison]:
+def reference_comparisons(
+    *, indicator: Indicator, refs: list[tuple[str, str, str]]
+) -> list[Comparison]:
+    """The latest value of `indicator` for each (kind, code, label) territory that has one."""
     out = []
     for kind, code, label in refs:
         rows = list(

@@ -20,3 +20,11 @@ def nord_file(data_dir: Path) -> Path:
 def nord_indicators(db, data_dir: Path):
     """The 94 Nord QPV values imported (applied) for this test."""
     return import_nord_indicators(data_dir=data_dir, apply=True)
+
+
+@pytest.fixture
+def nord_contracts(db, data_dir: Path):
+    """The 13 contracts of the Nord (2024) and their 98 QPV links, from the ANCT lists."""
+    from quartiers.contracts.importers import contracts_import_nord
+
+    return contracts_import_nord(data_dir=data_dir, apply=True)
