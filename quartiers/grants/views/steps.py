@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -98,44 +99,54 @@ def agreement_sign(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect(f"{application_url(application)}#decision")
 
 
-@require_POST
-def payment_add(request: HttpRequest, uuid: object) -> HttpResponse:
+def _prefecture_step(
+    request: HttpRequest,
+    uuid: object,
+    *,
+    form_class: type,
+    service: Callable[..., object],
+    success: str,
+    anchor: str,
+) -> HttpResponse:
+    """A préfecture-only POST on an application: validate the form, call the service."""
     if (denied := access_check(request, READERS)) is not None:
         return denied
     application = application_get(request, uuid)
     forbid(is_prefecture(request.user), PREFECTURE_ONLY)
-    form = PaymentForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            agreement_services.payment_add(
-                application=application, user=request.user, **form.cleaned_data
-            )
-            messages.success(request, "Paiement enregistré.")
+            service(application=application, user=request.user, **form.cleaned_data)
+            messages.success(request, success)
         except GrantRefused as exc:
             messages.error(request, str(exc))
     else:
         messages.error(request, _errors(form))
-    return redirect(f"{application_url(application)}#paiements")
+    return redirect(f"{application_url(application)}#{anchor}")
+
+
+@require_POST
+def payment_add(request: HttpRequest, uuid: object) -> HttpResponse:
+    return _prefecture_step(
+        request,
+        uuid,
+        form_class=PaymentForm,
+        service=agreement_services.payment_add,
+        success="Paiement enregistré.",
+        anchor="paiements",
+    )
 
 
 @require_POST
 def report_receive(request: HttpRequest, uuid: object) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
-        return denied
-    application = application_get(request, uuid)
-    forbid(is_prefecture(request.user), PREFECTURE_ONLY)
-    form = ReportForm(request.POST)
-    if form.is_valid():
-        try:
-            agreement_services.report_receive(
-                application=application, user=request.user, **form.cleaned_data
-            )
-            messages.success(request, "Compte rendu financier enregistré.")
-        except GrantRefused as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, _errors(form))
-    return redirect(f"{application_url(application)}#paiements")
+    return _prefecture_step(
+        request,
+        uuid,
+        form_class=ReportForm,
+        service=agreement_services.report_receive,
+        success="Compte rendu financier enregistré.",
+        anchor="paiements",
+    )
 
 
 @require_POST
