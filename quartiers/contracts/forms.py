@@ -12,18 +12,12 @@ from quartiers.contracts.choices import (
 )
 from quartiers.contracts.models import Action, Contract
 from quartiers.contracts.services.documents import document_max_bytes
+from quartiers.core.widgets import INPUT_ATTRS, SELECT_ATTRS, DateInput
 from quartiers.geography.models import QPV
 from quartiers.organisation.models import PrefectDelegate
 
-_INPUT = {"class": "fr-input"}
-_SELECT = {"class": "fr-select"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(attrs=_INPUT, format="%Y-%m-%d")
+_INPUT = INPUT_ATTRS
+_SELECT = SELECT_ATTRS
 
 
 class ActionForm(forms.ModelForm):

@@ -6,11 +6,12 @@ from django import forms
 
 from quartiers.contracts.choices import Theme
 from quartiers.contracts.models import Contract
+from quartiers.core.widgets import INPUT_ATTRS, SELECT_ATTRS, DateInput
 from quartiers.organisation.choices import CommitmentStatus
 from quartiers.organisation.models import Commitment, Organisation
 
-_INPUT = {"class": "fr-input"}
-_SELECT = {"class": "fr-select"}
+_INPUT = INPUT_ATTRS
+_SELECT = SELECT_ATTRS
 
 
 class CommitmentFilterForm(forms.Form):
@@ -57,13 +58,6 @@ class CommitmentFilterForm(forms.Form):
         widget=forms.NumberInput(attrs={**_INPUT, "min": "0", "max": "100"}),
     )
     echeance_depassee = forms.BooleanField(label="Échéance dépassée seulement", required=False)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(attrs=_INPUT, format="%Y-%m-%d")
 
 
 class CommitmentForm(forms.ModelForm):
