@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from quartiers.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("quartiers.core.urls")),
@@ -13,6 +15,7 @@ urlpatterns = [
     path("", include("quartiers.contracts.urls")),
     path("", include("quartiers.organisation.urls")),
     path("", include("quartiers.grants.urls")),
+    path("api/", api.urls),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

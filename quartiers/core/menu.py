@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 MAIN_MENU: list[tuple[str, str]] = [
     ("Accueil", "home"),
     ("Carte", "geography:map"),
+    ("Vérifier une adresse", "georef:verify"),
     ("Quartiers (QPV)", "geography:qpv_list"),
     ("Contrats", "contracts:contract_list"),
     ("Chiffres clés", "indicators:key_figures"),
@@ -17,15 +18,19 @@ MAIN_MENU: list[tuple[str, str]] = [
 # Internal entries, shown only to the roles that may open them (quartiers.core.territory).
 ROLE_MENU: dict[str, list[tuple[str, str]]] = {
     "association": [("Financements", "grants:application_list")],
+    "partner": [("Géoréférencer un fichier", "georef:file")],
     "delegate": [
+        ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Mon territoire", "organisation:my_territory"),
     ],
     "admin": [
+        ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Délégués", "organisation:delegate_list"),
     ],
     "agent": [
+        ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Délégués", "organisation:delegate_list"),
     ],

@@ -108,7 +108,7 @@ def summary_chart_svg(*, summary: Summary, names: dict[str, str], limit: int = 3
     ]
     labels = {STATUS_KEYS[s]: text for s, text in STATUS_TEXT.items()}
     bars += [
-        Bar(label=labels[key].capitalize(), value=Decimal(n), series=1)
+        Bar(label=labels[key][:1].upper() + labels[key][1:], value=Decimal(n), series=1)
         for key, n in summary.by_status.items()
         if key != "in" and n
     ]

@@ -1,0 +1,120 @@
+"""The NinjaAPI mounted at /api/: schema at /api/openapi.json, Swagger UI at /api/docs (served
+from django-ninja's own static files, no CDN). Every error is JSON with a French `detail`.
+
+Rate limiting per client is left to a later issue (see docs/api.md).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger, render_template
+
+from quartiers.api.georef import router as georef_router
+from quartiers.api.qpv import router as qpv_router
+from quartiers.georef.lookup import LookupInputError
+
+
+class SessionSwagger(Swagger):
+    """Swagger UI from django-ninja's static files ("ninja" in INSTALLED_APPS: no CDN), with
+    the CSRF token, so that « Try it out » works for the POST of a logged-in user."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings), "api": api, "add_csrf": True}
+        return render_template(request, self.template, self.template_cdn, context)
+
+
+api = NinjaAPI(
+    title="Quartiers 2030 — API",
+    version="1",
+    description=(
+        "Géoréférencement (un point ou une adresse → son quartier prioritaire ; fichiers "
+        "entiers en traitement de fond). Réponses et messages d'erreur en français. "
+        "Les traitements de fichiers demandent une session connectée et le jeton CSRF "
+        "(en-tête X-CSRFToken) ; voir docs/api.md."
+    ),
+    urls_namespace="api",
+    docs=SessionSwagger(),
+)
+api.add_router("/georef", georef_router)
+api.add_router("/qpv", qpv_router)
+
+# pydantic error types → French wording.
+_TYPES = {
+    "missing": "paramètre obligatoire manquant",
+    "float_parsing": "nombre attendu",
+    "float_type": "nombre attendu",
+    "finite_number": "nombre fini attendu",
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu",
+    "uuid_parsing": "identifiant invalide",
+    "uuid_type": "identifiant invalide",
+    "string_type": "texte attendu",
+}
+
+
+def _field(error: dict) -> str:
+    parts = [str(p) for p in error.get("loc", ()) if p not in {"query", "path", "form", "body"}]
+    parts = [p for p in parts if p not in {"params", "file", "fichier"}] or parts
+    return parts[-1] if parts else ""
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    messages = []
+    for error in exc.errors:
+        name = _field(error)
+        text = _TYPES.get(error.get("type", ""), "valeur invalide")
+        bounds = error.get("ctx") or {}
+        if "le" in bounds or "lt" in bounds:
+            text = f"valeur trop grande ({bounds.get('le', bounds.get('lt'))} au plus)"
+        elif "ge" in bounds or "gt" in bounds:
+            text = f"valeur trop petite ({bounds.get('ge', bounds.get('gt'))} au moins)"
+        received = request.GET.get(name) or request.POST.get(name) if name else None
+        shown = f" (reçu « {str(received)[:40]} »)" if isinstance(received, str | int) else ""
+        messages.append(f"« {name} » : {text}{shown}" if name else f"{text}{shown}")
+    first = _field(exc.errors[0]) if exc.errors else None
+    return api.create_response(
+        request,
+        {"detail": "Paramètres invalides : " + " ; ".join(messages) + ".", "champ": first or None},
+        status=422,
+    )
+
+
+@api.exception_handler(LookupInputError)
+def lookup_error(request: HttpRequest, exc: LookupInputError) -> HttpResponse:
+    detail = exc.message[:1].upper() + exc.message[1:]
+    return api.create_response(request, {"detail": detail, "champ": exc.field}, status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {
+            "detail": "Authentification requise : connectez-vous au site (session) et envoyez le "
+            "jeton CSRF dans l'en-tête X-CSRFToken pour les requêtes POST."
+        },
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    if "CSRF" in message:
+        message = "jeton CSRF absent ou invalide : envoyez-le dans l'en-tête X-CSRFToken."
+    return api.create_response(
+        request, {"detail": message[:1].upper() + message[1:]}, status=exc.status_code
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    message = str(exc) if str(exc) and not str(exc).startswith("docs_url") else "Introuvable."
+    return api.create_response(request, {"detail": message}, status=404)

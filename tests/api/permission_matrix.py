@@ -1,0 +1,41 @@
+"""The JSON API in the permission matrix (tests/core/test_permission_matrix.py).
+
+Single lookups and the schema are public (without parameters a lookup is a 422); batch jobs
+need a session (401 without), are refused to associations (403) and a job is seen by its
+owner only (404 for everybody else). The job is the agent's, from tests/georef's extension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.core.matrix import PUBLIC, Case, none, public
+
+OWNER_ONLY = ("401", "403", "404", "404", "200", "404")
+LOGGED_IN = ("401", "403", "200", "200", "200", "200")
+
+
+def job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"job_id": world["georef_job"].id}
+
+
+MATRIX = {
+    "api:api-root": Case(args=none, get={"-": ("404",) * 6}),
+    "api:openapi-json": public(),
+    "api:openapi-view": public(),
+    "api:georef_point": Case(args=none, get={"-": ("422",) * 6}),
+    "api:georef_address": Case(args=none, get={"-": ("422",) * 6}),
+    # Same URL: GET lists one's jobs, POST creates one (without a file: 422 once the session
+    # and the role are checked).
+    "api:georef_jobs": Case(args=none, get={"-": LOGGED_IN}),
+    "api:georef_job_create": Case(
+        args=none, get={}, post={"-": ("401", "403", "422", "422", "422", "422")}
+    ),
+    "api:georef_job": Case(args=job_id, get={"-": OWNER_ONLY}),
+    "api:georef_job_result": Case(args=job_id, get={"-": OWNER_ONLY}),
+    "api:qpv_list": public(),
+    "api:qpv": Case(args=lambda world, where: {"code": world["qpv"].code}, get={"-": PUBLIC}),
+}
+
+
+def world_extend(world: dict[str, Any]) -> None:
+    """Nothing more: the job comes from tests/georef/permission_matrix.py."""

@@ -1,0 +1,53 @@
+"""The georeferencing pages in the permission matrix (tests/core/test_permission_matrix.py).
+
+« Vérifier une adresse » is public; « Géoréférencer un fichier » is for logged-in préfecture
+staff, délégués and partners; a job is seen by its owner only (here the agent): 404 for
+everybody else, whatever their role."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from quartiers.georef.batch import BatchOptions
+from quartiers.georef.jobs.services import job_create, job_run
+from tests.core.matrix import INTERNAL, NOT_ALLOWED_GET, Case, none, public
+
+OWNER_ONLY = ("login", "403", "404", "404", "200", "404")
+REDIRECTED = ("login", "403", "redirect", "redirect", "redirect", "redirect")
+
+
+def job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"job_id": world["georef_job"].id}
+
+
+def deposit(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"token": "depot-inconnu"}
+
+
+MATRIX = {
+    "georef:verify": public(),
+    "georef:file": Case(args=none, get={"-": INTERNAL}, post={"-": INTERNAL}),
+    "georef:file_columns": Case(args=deposit, get={"-": REDIRECTED}, post={"-": REDIRECTED}),
+    "georef:job_detail": Case(args=job_id, get={"-": OWNER_ONLY}),
+    "georef:job_status": Case(args=job_id, get={"-": OWNER_ONLY}),
+    "georef:job_result": Case(args=job_id, get={"-": OWNER_ONLY}),
+    "georef:job_cancel": Case(
+        args=job_id,
+        get={"-": NOT_ALLOWED_GET},
+        post={"-": ("login", "403", "404", "404", "redirect", "404")},
+    ),
+}
+
+
+def world_extend(world: dict[str, Any]) -> None:
+    """A finished job of the agent (a few Lille points)."""
+    upload = io.BytesIO(b"id;lon;lat\n1;3.0633;50.6369\n2;3.0570;50.6190\n")
+    job = job_create(
+        owner=world["users"]["agent"],
+        upload=upload,
+        original_name="matrice.csv",
+        options=BatchOptions(),
+        enqueue=False,
+    )
+    world["georef_job"] = job_run(job_id=job.id)
