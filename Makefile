@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test venv python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
+.PHONY: help demo test venv runtime-deps python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
 	lint format check bench clean
 
 help:
@@ -63,7 +63,19 @@ $(VENV)/.installed: requirements.txt
 	@$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed runtime-deps
+
+# Debian libraries the app needs at run time: Pango for the PDF report (WeasyPrint).
+runtime-deps:
+	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installation de Pango (paquets Debian libpango-1.0-0, libpangoft2-1.0-0)…"; \
+	    $(SUDO) apt-get update -qq && $(APT_INSTALL) libpango-1.0-0 libpangoft2-1.0-0 \
+	      fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "Erreur : la bibliothèque Pango est introuvable ; installez libpango-1.0-0 et" \
+	         "libpangoft2-1.0-0 (rapport PDF)."; exit 1; \
+	  fi; }
 
 # --- Demo ---------------------------------------------------------------------------------
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "quartiers.programmes",
     "quartiers.organisation",
     "quartiers.grants",
+    "quartiers.portal",
     "ninja",  # its Swagger UI static files (served locally, no CDN)
     "quartiers.api",
 ]

@@ -1,0 +1,20 @@
+"""The public report in the permission matrix (picked up by tests/core/test_permission_matrix).
+
+The report shows only public data: every role, anonymous included, reads its HTML page and its
+PDF; neither takes a POST (405).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.core.matrix import NOT_ALLOWED_GET, PUBLIC, Case, none
+
+MATRIX: dict[str, Case] = {
+    "portal:report": Case(args=none, get={"-": PUBLIC}, post={"-": NOT_ALLOWED_GET}),
+    "portal:report_pdf": Case(args=none, get={"-": PUBLIC}),
+}
+
+
+def world_extend(world: dict[str, Any]) -> None:
+    """Nothing to add: the matrix world has the contracts, the calendar and the programmes."""
