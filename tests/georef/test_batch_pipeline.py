@@ -209,7 +209,7 @@ def test_summary_counts_and_chart(tmp_path, data_dir):
     _, names = qpv_names(generation=2024)
     svg = summary_chart_svg(summary=summary, names=names)
     top = max(summary.in_by_qpv, key=summary.in_by_qpv.get)
-    assert svg.startswith("<svg") and top in svg and "Hors qpv" in svg
+    assert svg.startswith("<svg") and top in svg and "Hors QPV" in svg
     assert "1122 lignes traitées." in summary.lines_fr()
     restored = Summary.from_dict(summary.to_dict())
     assert restored.to_dict() == summary.to_dict()
