@@ -52,6 +52,7 @@ from tests.core.matrix import (
     none,
     public,
 )
+from tests.helpers import response_close
 
 
 def fmt(world, where):
@@ -363,7 +364,7 @@ def test_role_gets_the_expected_answer(world, db, name, method, where):
         with transaction.atomic():  # each role sees the same state
             response = client.get(url) if method == "GET" else client.post(url, {"matrice": "1"})
             transaction.set_rollback(True)
-        response.close()  # a FileResponse holds its file open until closed
+        response_close(response)  # a FileResponse holds its file open until closed
         got.append(_outcome(response))
     assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, expected, strict=True)), url
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from quartiers.core.models import Role, User
 from quartiers.grants.demo import DEMO_ACCOUNT, seed_grants_demo
 from quartiers.grants.models import Agreement, Application, Association, CallForProjects
+from tests.helpers import response_close
 
 pytestmark = pytest.mark.django_db
 
@@ -149,4 +150,4 @@ def test_a_pdf_document_is_checked_by_content(demo, client, settings, tmp_path):
     response = client.get(f"/financements/dossiers/{draft.uuid}/documents/{document.pk}/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    response.close()
+    response_close(response)
