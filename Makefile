@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test venv runtime-deps python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
+.PHONY: help demo test venv runtime-deps backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
 	lint format check bench clean
 
 help:
@@ -99,6 +99,19 @@ serve: port-check
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	echo "Traitement des fichiers en tâche de fond : manage.py run_huey (journal : var/huey-worker.log)."; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+# Backup and restore of the database and uploaded files (docs/operations.md).
+backup: venv
+	@mkdir -p var/sauvegardes
+	@$(PY) manage.py backup var/sauvegardes/quartiers-$$(date +%Y%m%d-%H%M%S).tar.gz
+
+restore: venv
+	@[ -n "$(FILE)" ] || { echo "Indiquez l'archive : make restore FILE=var/sauvegardes/….tar.gz"; exit 1; }
+	@$(PY) manage.py restore $(FILE) --yes
+
+# Load test: gunicorn on loopback, 50 concurrent users (bench/load.py).
+load: venv
+	@$(PY) bench/load.py
 
 # A task-queue worker alone (add workers on other machines with REDIS_URL set).
 worker: venv

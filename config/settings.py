@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "quartiers.core.security.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "quartiers.core.security.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -143,6 +145,12 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is mi
 # Uploads: bounded in memory, larger files spill to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An uploaded XLSX is refused when its parts would inflate beyond this (zip bomb guard,
+# quartiers/core/uploads.py).
+XLSX_MAX_UNCOMPRESSED_BYTES = env_int("XLSX_MAX_UNCOMPRESSED_BYTES", 512 * 1024 * 1024)
+# A request announcing a larger body is refused (413) before it is read; 0: the largest upload
+# limit of the app plus 1 MB (quartiers/core/security.py).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quartiers2030@localhost")
@@ -186,9 +194,12 @@ HUEY = {
 # Default geography generation shown and used for lookups.
 QPV_GENERATION = env_int("QPV_GENERATION", 2024)
 
-# Production hardening (checked by `manage.py check --deploy`).
+# Production hardening (checked by `manage.py check --deploy`). Content-Security-Policy and
+# Permissions-Policy: quartiers/core/security.py.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
@@ -201,6 +212,25 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (and strips the client's).
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Caches. "default": per-process memory (map payloads, rebuilt cheaply by each worker).
+# "login": the login throttling counters, which every worker must share: Redis when REDIS_URL
+# is set, otherwise files under var/cache shared by the workers of the machine.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "login": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(env_path("CACHE_DIR", BASE_DIR / "var" / "cache")),
+        }
+    ),
+}
+CACHES["login"]["KEY_PREFIX"] = "quartiers-login"
+# Login throttling (quartiers/core/login_throttle.py): failures per username and address.
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 LOGGING = {
     "version": 1,

@@ -71,6 +71,9 @@ def test_a_killed_worker_is_resumed_by_another_without_losing_a_row(tmp_path, da
         "GEOREF_JOB_CHUNK_PAUSE_S": "0.05",
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
+    # The subprocesses share a SQLite file whatever database the suite runs on (the test reads
+    # the job's state from it directly).
+    env.pop("DATABASE_URL", None)
     if backend == "redis":
         if not os.environ.get("REDIS_URL"):
             pytest.skip("REDIS_URL n'est pas défini : pas de serveur Redis pour ce test")

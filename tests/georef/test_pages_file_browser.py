@@ -7,6 +7,7 @@ import threading
 
 import numpy as np
 import pytest
+from django.db import connections
 
 from quartiers.georef.jobs.services import job_run
 from quartiers.georef.models import GeorefJob, JobStatus
@@ -37,7 +38,14 @@ def test_a_file_is_uploaded_and_its_job_followed_live(
     page.wait_for_selector("progress#job-progress")
     assert page.get_attribute("[data-q-job-text]", "aria-live") == "polite"
     job = GeorefJob.objects.get(owner=prefecture_agent)
-    worker = threading.Thread(target=job_run, kwargs={"job_id": job.id})
+
+    def run_and_disconnect() -> None:
+        try:
+            job_run(job_id=job.id)
+        finally:
+            connections.close_all()  # this thread's connection, or PostgreSQL keeps the test DB
+
+    worker = threading.Thread(target=run_and_disconnect)
     worker.start()  # the queue's worker, in this process
     worker.join(timeout=60)
     assert GeorefJob.objects.get(pk=job.pk).status == JobStatus.DONE

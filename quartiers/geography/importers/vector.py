@@ -108,6 +108,10 @@ def _geojson_parse(data: bytes, label: str) -> tuple[str, list[RawFeature], list
         raise ImportRefused(
             f"{label}, ligne {exc.lineno}, colonne {exc.colno} : JSON illisible ({exc.msg})."
         ) from exc
+    except RecursionError as exc:  # "[[[[…" nested deeper than the interpreter's stack
+        raise ImportRefused(
+            f"{label} : JSON refusé, ses tableaux ou objets sont imbriqués trop profondément."
+        ) from exc
     if not isinstance(document, dict):
         raise ImportRefused(f"{label} : un objet GeoJSON était attendu.")
     if document.get("type") == "Feature":

@@ -20,91 +20,100 @@ POW10 = np.array([10.0**k for k in range(23)])
 SLOW = np.uint8(1)
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _number(buf, start, end, pow10):
-    """(value, ok) of the plain decimal text buf[start:end] ('.' or ',' as decimal mark)."""
-    i = start
-    negative = False
-    if i < end and (buf[i] == 45 or buf[i] == 43):
-        negative = buf[i] == 45
-        i += 1
-    mantissa = 0
-    digits = 0
-    decimals = 0
-    point = False
-    any_digit = False
-    while i < end:
-        c = buf[i]
-        if 48 <= c <= 57:
-            any_digit = True
-            if mantissa > 0 or c != 48:
-                digits += 1
-            mantissa = mantissa * 10 + (c - 48)
-            if point:
-                decimals += 1
-        elif (c == 46 or c == 44) and not point:
-            point = True
-        else:
-            return np.nan, False
-        i += 1
-    if not any_digit or digits > 15 or decimals > 22:
-        return np.nan, False
-    value = mantissa / pow10[decimals]
-    return (-value if negative else value), True
-
-
 @numba.njit(cache=True, nogil=True)
 def lines_parse(buf, n, delim, nfields, ilon, ilat, check_semicolon, starts, ends, lon, lat, flags):
     """Fill starts/ends (record bytes without the line end), lon/lat and flags for the n
-    records of buf (UTF-8, no quote character). One pass over the bytes."""
+    records of buf (UTF-8, no quote character). One pass over the bytes: the two coordinate
+    fields are parsed while they are scanned."""
     pow10 = POW10
     size = len(buf)
+    # Byte classes: 0 plain, 1 field or line end (delimiter, LF, CR), 2 flags the record
+    # (a quote; a ";" when the output ";" would need quoting).
+    kind = np.zeros(256, dtype=np.uint8)
+    kind[34] = 2
+    if check_semicolon:
+        kind[59] = 2
+    kind[delim] = 1
+    kind[10] = 1
+    kind[13] = 1
     position = 0
     for row in range(n):
         start = position
-        end = start
-        following = start
-        field = 0
-        field_start = start
         flag = 0
+        field = 0
         lon_value = np.nan
         lat_value = np.nan
         i = start
-        while True:
+        while True:  # one field per turn; i is its first byte
             c = buf[i] if i < size else 10
-            if c == 13 and (i + 1 >= size or buf[i + 1] == 10):  # CRLF (or a final CR)
-                c = 10
-                following = i + 2
-            elif c == 10:
-                following = i + 1
-            if c == delim or c == 10:
-                if field_start < i:
-                    first = buf[field_start]
-                    if first == 61 or first == 64 or first == 9:  # = @ tab
-                        flag = 1
-                    elif first == 43 or first == 45:  # + -: allowed only for a plain number
-                        for j in range(field_start + 1, i):
-                            d = buf[j]
-                            if not (48 <= d <= 57 or d == 46 or d == 44):
-                                flag = 1
-                                break
-                if field in (ilon, ilat):
-                    value, ok = _number(buf, field_start, i, pow10)
-                    if not ok:
-                        flag = 1
-                    elif field == ilon:
+            if kind[c] != 1 and (c == 61 or c == 64 or c == 9):  # = @ tab: a formula
+                flag = 1
+            signed = c == 43 or c == 45
+            if field in (ilon, ilat):
+                # Plain decimal: [+-]digits[.,digits], at most 15 significant digits.
+                negative = c == 45
+                if signed:
+                    i += 1
+                mantissa = 0
+                digits = 0
+                decimals = 0
+                point = False
+                any_digit = False
+                while True:
+                    c = buf[i] if i < size else 10
+                    d = c - 48
+                    if 0 <= d <= 9:
+                        any_digit = True
+                        if mantissa > 0 or d != 0:
+                            digits += 1
+                        mantissa = mantissa * 10 + d
+                        decimals += point
+                    elif (c == 46 or c == 44) and c != delim and not point:
+                        point = True
+                    else:
+                        break
+                    i += 1
+                if kind[c] != 1 or not any_digit or digits > 15 or decimals > 22:
+                    flag = 1  # not a plain number: the scan below finds the field's end
+                else:
+                    value = mantissa / pow10[decimals]
+                    if negative:
+                        value = -value
+                    if field == ilon:
                         lon_value = value
                     else:
                         lat_value = value
-                field += 1
-                if c == 10:
-                    end = i
-                    break
-                field_start = i + 1
-            elif c == 13 or c == 34 or (check_semicolon and c == 59):
-                flag = 1
-            i += 1
-        position = following
+            elif signed:  # + -: allowed only for a plain number (digits, "." and ",")
+                i += 1
+                while True:
+                    c = buf[i] if i < size else 10
+                    if not (48 <= c <= 57 or c == 46 or (c == 44 and c != delim)):
+                        break
+                    i += 1
+                if kind[c] != 1:
+                    flag = 1
+            # The rest of the field up to a delimiter or a line end.
+            while True:
+                c = buf[i] if i < size else 10
+                k = kind[c]
+                if k == 1:
+                    if c != 13:
+                        break
+                    if i + 1 >= size or buf[i + 1] == 10:  # CRLF (or a final CR)
+                        break
+                    flag = 1  # a CR alone
+                elif k == 2:
+                    flag = 1
+                i += 1
+            field += 1
+            if c == delim:
+                i += 1
+                continue
+            end = i
+            if c == 13:
+                i += 1
+            position = i + 1
+            break
         starts[row] = start
         ends[row] = end
         if end == start or field != nfields:
@@ -114,34 +123,73 @@ def lines_parse(buf, n, delim, nfields, ilon, ilat, check_semicolon, starts, end
         flags[row] = flag
 
 
+DIGIT_PAIRS = np.frombuffer(b"".join(b"%02d" % k for k in range(100)), dtype=np.uint8).copy()
+
+
 @numba.njit(cache=True, nogil=True, inline="always")
-def _fixed(out, pos, value, decimals, scale):
-    """Write value rounded to `decimals` (half-even on value * scale) with a decimal comma."""
-    n = np.int64(np.rint(value * scale))
-    if n < 0:
-        out[pos] = 45
+def _copy(out, pos, src, begin, end):
+    """out[pos:...] = src[begin:end] as a plain loop (cheaper than a slice for short runs)."""
+    for j in range(begin, end):
+        out[pos] = src[j]
         pos += 1
-        n = -n
-    unit = np.int64(scale)
-    whole = n // unit
-    frac = n % unit
+    return pos
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _whole(out, pos, whole, pairs):
+    """The decimal digits of whole >= 0."""
     width = 1
     bound = np.int64(10)
     while whole >= bound:
         width += 1
         bound *= 10
-    for d in range(width - 1, -1, -1):
-        out[pos + d] = 48 + whole % 10
-        whole //= 10
-    pos += width
-    if decimals > 0:
-        out[pos] = 44
+    end = pos + width
+    p = end
+    while whole >= 100:
+        k = (whole % 100) * 2
+        whole //= 100
+        out[p - 2] = pairs[k]
+        out[p - 1] = pairs[k + 1]
+        p -= 2
+    if whole >= 10:
+        out[p - 2] = pairs[whole * 2]
+        out[p - 1] = pairs[whole * 2 + 1]
+    else:
+        out[p - 1] = 48 + whole
+    return end
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _fixed6(out, pos, value, pairs):
+    """_fixed(value, 6, 1e6) with constant divisors and digit pairs."""
+    n = np.int64(np.rint(value * 1e6))
+    if n < 0:
+        out[pos] = 45
         pos += 1
-        for d in range(decimals - 1, -1, -1):
-            out[pos + d] = 48 + frac % 10
-            frac //= 10
-        pos += decimals
-    return pos
+        n = -n
+    pos = _whole(out, pos, n // 1000000, pairs)
+    frac = n % 1000000
+    out[pos] = 44
+    for d in range(3):
+        k = (frac % 100) * 2
+        frac //= 100
+        out[pos + 5 - 2 * d] = pairs[k]
+        out[pos + 6 - 2 * d] = pairs[k + 1]
+    return pos + 7
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _fixed1(out, pos, value, pairs):
+    """_fixed(value, 1, 10.0) with constant divisors."""
+    n = np.int64(np.rint(value * 10.0))
+    if n < 0:
+        out[pos] = 45
+        pos += 1
+        n = -n
+    pos = _whole(out, pos, n // 10, pairs)
+    out[pos] = 44
+    out[pos + 1] = 48 + n % 10
+    return pos + 2
 
 
 @numba.njit(cache=True, nogil=True)
@@ -167,35 +215,30 @@ def lines_write(
     ';'), then
     prefix[key] (";code;name;status;score;"), distance, ";" (empty label) ";", lon, ";", lat,
     suffix[key] (";generation;remark\\r\\n"). Rows with slow_rows[i] >= 0 are copied from
-    slow_bytes instead. Returns the number of bytes written."""
+    slow_bytes instead. Returns the number of bytes written.
+
+    Numbers: half-even rounding of value * 10**decimals, decimal comma (as ``fixed``)."""
+    pairs = DIGIT_PAIRS
     pos = 0
     for row in range(len(starts)):
         k = slow_rows[row]
         if k >= 0:
-            for j in range(slow_off[k], slow_off[k + 1]):
-                out[pos] = slow_bytes[j]
-                pos += 1
+            pos = _copy(out, pos, slow_bytes, slow_off[k], slow_off[k + 1])
             continue
-        length = ends[row] - starts[row]
-        out[pos : pos + length] = buf[starts[row] : ends[row]]
-        pos += length
+        pos = _copy(out, pos, buf, starts[row], ends[row])
         key = prefix_key[row]
-        length = prefix_off[key + 1] - prefix_off[key]
-        out[pos : pos + length] = prefix_bytes[prefix_off[key] : prefix_off[key + 1]]
-        pos += length
+        pos = _copy(out, pos, prefix_bytes, prefix_off[key], prefix_off[key + 1])
         if not np.isnan(distance[row]):
-            pos = _fixed(out, pos, distance[row], 1, 10.0)
+            pos = _fixed1(out, pos, distance[row], pairs)
         out[pos] = 59
         out[pos + 1] = 59
         pos += 2
         if not np.isnan(lon[row]):
-            pos = _fixed(out, pos, lon[row], 6, 1e6)
+            pos = _fixed6(out, pos, lon[row], pairs)
         out[pos] = 59
         pos += 1
         if not np.isnan(lat[row]):
-            pos = _fixed(out, pos, lat[row], 6, 1e6)
+            pos = _fixed6(out, pos, lat[row], pairs)
         key = suffix_key[row]
-        length = suffix_off[key + 1] - suffix_off[key]
-        out[pos : pos + length] = suffix_bytes[suffix_off[key] : suffix_off[key + 1]]
-        pos += length
+        pos = _copy(out, pos, suffix_bytes, suffix_off[key], suffix_off[key + 1])
     return pos

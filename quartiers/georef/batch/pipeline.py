@@ -152,13 +152,14 @@ def _run(info, output, options, ctx, checkpoint, on_chunk) -> Summary:
         handle.truncate(checkpoint.output_offset)
         handle.seek(checkpoint.output_offset)
         rows_done = checkpoint.rows_done
-        pending = None
+        pending = pending_data = None
         for offset, line, data, rows, summary in _chunks(info, options, ctx, checkpoint):
             rows_done += rows
             future = writer.submit(_write, handle, data, options)
             if pending is not None:
                 _commit(*pending, on_chunk)
-            pending = (future, offset, line, rows_done, summary)
+                ctx.buffers_release(pending_data)
+            pending, pending_data = (future, offset, line, rows_done, summary), data
         if pending is not None:
             _commit(*pending, on_chunk)
     if ctx.summary.rows == 0:

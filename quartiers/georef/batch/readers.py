@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from quartiers.core.uploads import UnsafeUploadError, xlsx_safety_check
 from quartiers.georef.batch.errors import BatchInputError
 
 SAMPLE_BYTES = 1 << 20
@@ -232,7 +233,8 @@ def _record_boundary(data: bytes) -> int:
 def _utf8(raw: bytes, info: SourceInfo, first_line: int) -> bytes:
     try:
         if info.encoding == "utf-8":
-            raw.decode("utf-8")
+            if not raw.isascii():  # ASCII is valid UTF-8: no need to decode a copy
+                raw.decode("utf-8")
             return raw
         return raw.decode(info.encoding).encode("utf-8")
     except UnicodeDecodeError as exc:
@@ -247,6 +249,15 @@ def _utf8(raw: bytes, info: SourceInfo, first_line: int) -> bytes:
 
 
 # --- XLSX ---------------------------------------------------------------------------------
+
+
+def _from_defusedxml(exc: BaseException | None) -> bool:
+    """openpyxl wraps the parser's refusal in its own ValueError: look along the chain."""
+    while exc is not None:
+        if type(exc).__module__.startswith("defusedxml"):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _xlsx_open(path: Path):
@@ -264,15 +275,21 @@ def _xlsx_open(path: Path):
             "déposez un .xlsx enregistré par un tableur, ou un .csv."
         )
     try:
+        xlsx_safety_check(path)  # zip bomb: refused before any XML is inflated
+    except UnsafeUploadError as exc:
+        raise BatchInputError(str(exc)) from exc
+    try:
         return load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise BatchInputError(f"classeur XLSX illisible ({type(exc).__name__}).") from exc
-    except Exception as exc:  # defusedxml refuses entity tricks with its own exceptions
-        if type(exc).__module__.startswith("defusedxml"):
+    except Exception as exc:  # defusedxml refuses entity tricks with its own ValueErrors
+        if _from_defusedxml(exc):
             raise BatchInputError(
                 "classeur XLSX refusé : il contient des constructions XML interdites "
                 "(entités, DTD)."
             ) from exc
+        if isinstance(
+            exc, InvalidFileException | KeyError | OSError | ValueError | zipfile.BadZipFile
+        ):
+            raise BatchInputError(f"classeur XLSX illisible ({type(exc).__name__}).") from exc
         raise
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
-from quartiers.geography.exports import FORMULA_PREFIXES
 from quartiers.georef.contours import LAMBERT93, WGS84, transformer
 from quartiers.georef.engine import (
     STATUS_IN,
@@ -84,6 +83,9 @@ FRANCE_BOXES = np.array(
 # Lambert-93 covers metropolitan France and Corsica (metres).
 LAMBERT93_BOX = (50_000.0, 1_300_000.0, 6_000_000.0, 7_150_000.0)
 
+# The same prefixes as quartiers.geography.exports.FORMULA_PREFIXES (a test checks it), not
+# imported from there: that module loads openpyxl, which a CSV job does not need.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_SIGNED = re.compile(r"[+-][0-9.,]*")
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 

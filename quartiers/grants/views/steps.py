@@ -189,7 +189,9 @@ def beneficiaries_upload(request: HttpRequest, uuid: object) -> HttpResponse:
         return redirect(f"{application_url(application)}#ciblage")
     folder = Path(settings.MEDIA_ROOT) / "tmp"
     folder.mkdir(parents=True, exist_ok=True)
-    descriptor, name = tempfile.mkstemp(dir=folder, suffix=".csv")
+    # openpyxl refuses to open a workbook whose name does not end in .xlsx.
+    suffix = ".xlsx" if (uploaded.name or "").lower().endswith(".xlsx") else ".csv"
+    descriptor, name = tempfile.mkstemp(dir=folder, suffix=suffix)
     path = Path(name)
     try:
         with os.fdopen(descriptor, "wb") as handle:

@@ -1,0 +1,69 @@
+"""Login throttling: 5 failures for one username from one address lock it for 15 minutes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from quartiers.core.login_throttle import login_failures_clear
+
+PASSWORD = "mot-de-passe-de-test"
+
+
+@pytest.fixture
+def clean_counters(prefecture_agent, settings):
+    # A memory cache of this process: concurrent test runs never share counters.
+    settings.CACHES = {
+        **settings.CACHES,
+        "login": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    for ip in ("127.0.0.1", "10.0.0.9"):
+        login_failures_clear(username="agent", ip=ip)
+    yield
+    for ip in ("127.0.0.1", "10.0.0.9"):
+        login_failures_clear(username="agent", ip=ip)
+
+
+def _login(client, password, ip="127.0.0.1"):
+    return client.post("/connexion/", {"username": "agent", "password": password}, REMOTE_ADDR=ip)
+
+
+@pytest.mark.django_db
+def test_five_failures_lock_the_username_for_fifteen_minutes(client, clean_counters):
+    for _ in range(4):
+        response = _login(client, "mauvais")
+        assert "Identifiant ou mot de passe incorrect." in response.content.decode()
+    response = _login(client, "mauvais")
+    html = response.content.decode()
+    assert "Trop de tentatives de connexion" in html
+    assert "réessayez dans 15 minutes" in html
+    # Even the right password is refused while locked, and the session stays anonymous.
+    response = _login(client, PASSWORD)
+    assert response.status_code == 200
+    assert "Trop de tentatives" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_the_lock_is_per_address_and_ends_with_the_window(client, clean_counters, settings):
+    settings.LOGIN_LOCKOUT_SECONDS = 2
+    for _ in range(5):
+        _login(client, "mauvais")
+    assert "réessayez dans 1 minute." in _login(client, PASSWORD).content.decode()
+    # Another address is not locked.
+    assert _login(client, PASSWORD, ip="10.0.0.9").status_code == 302
+    client.logout()
+    time.sleep(2.1)
+    assert _login(client, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_successful_login_resets_the_failure_count(client, clean_counters):
+    for _ in range(4):
+        _login(client, "mauvais")
+    assert _login(client, PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(4):
+        _login(client, "mauvais")
+    assert _login(client, PASSWORD).status_code == 302
