@@ -228,6 +228,10 @@ CACHES = {
     ),
 }
 CACHES["login"]["KEY_PREFIX"] = "quartiers-login"
+# JSON API rate limits per client and minute (quartiers/api/throttle.py): anonymous clients by
+# address, accounts by id; 0 turns a limit off.
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
+API_RATE_PER_MINUTE_AUTHENTICATED = env_int("API_RATE_PER_MINUTE_AUTHENTICATED", 600)
 # Login throttling (quartiers/core/login_throttle.py): failures per username and address.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)

@@ -88,3 +88,12 @@ def _nord_geography_after_flush(request, django_db_blocker):
             if not QPV.objects.exists():
                 import_nord_demo(data_dir=Path(settings.DATA_DIR), apply=True)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _api_rate_counters_reset():
+    """Each test starts with fresh API rate-limit counters (kept in the default cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

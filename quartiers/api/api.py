@@ -1,7 +1,7 @@
 """The NinjaAPI mounted at /api/: schema at /api/openapi.json, Swagger UI at /api/docs (served
 from django-ninja's own static files, no CDN). Every error is JSON with a French `detail`.
 
-Rate limiting per client is left to a later issue (see docs/api.md).
+Rate limiting per client: quartiers/api/throttle.py (429 with Retry-After).
 """
 
 from __future__ import annotations
@@ -10,11 +10,17 @@ import json
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.openapi.docs import Swagger, render_template
 
+from quartiers.api.actions import router as actions_router
+from quartiers.api.contracts import router as contracts_router
+from quartiers.api.geography import router as geography_router
 from quartiers.api.georef import router as georef_router
+from quartiers.api.indicators import router as indicators_router
+from quartiers.api.programmes import router as programmes_router
 from quartiers.api.qpv import router as qpv_router
+from quartiers.api.throttle import ClientRateThrottle
 from quartiers.georef.lookup import LookupInputError
 
 
@@ -32,16 +38,26 @@ api = NinjaAPI(
     title="Quartiers 2030 — API",
     version="1",
     description=(
-        "Géoréférencement (un point ou une adresse → son quartier prioritaire ; fichiers "
-        "entiers en traitement de fond). Réponses et messages d'erreur en français. "
+        "Données ouvertes de la politique de la ville dans le Nord : territoires et QPV "
+        "(contours GeoJSON), indicateurs (secret statistique : valeur null), contrats de ville, "
+        "actions, programmes et objectifs ; géoréférencement (un point ou une adresse → son "
+        "quartier prioritaire ; fichiers entiers en traitement de fond). Listes par pages "
+        "(page, taille ≤ 500, total) ; débit limité par client (429 et Retry-After). "
+        "Réponses et messages d'erreur en français. "
         "Les traitements de fichiers demandent une session connectée et le jeton CSRF "
         "(en-tête X-CSRFToken) ; voir docs/api.md."
     ),
     urls_namespace="api",
     docs=SessionSwagger(),
+    throttle=[ClientRateThrottle()],
 )
 api.add_router("/georef", georef_router)
 api.add_router("/qpv", qpv_router)
+api.add_router("", geography_router)
+api.add_router("", indicators_router)
+api.add_router("", contracts_router)
+api.add_router("", actions_router)
+api.add_router("", programmes_router)
 
 # pydantic error types → French wording.
 _TYPES = {
@@ -102,6 +118,21 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
         },
         status=401,
     )
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    wait = max(int(exc.wait or 1), 1)
+    response = api.create_response(
+        request,
+        {
+            "detail": f"Trop de requêtes : réessayez dans {wait} s "
+            "(limite par client et par minute)."
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @api.exception_handler(HttpError)

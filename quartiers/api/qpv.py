@@ -24,7 +24,7 @@ class QpvFilters(Schema):
     departement: str | None = Field(None, description="Code du département, par ex. 59.")
     commune: str | None = Field(None, description="Code INSEE d'une commune, par ex. 59350.")
     epci: str | None = Field(None, description="SIREN d'un EPCI.")
-    page: int = Field(1, ge=1, description="Numéro de page, à partir de 1.")
+    page: int = Field(1, ge=1, le=1_000_000, description="Numéro de page, à partir de 1.")
     taille: int = Field(100, ge=1, le=MAX_PAGE_SIZE, description="QPV par page (500 au plus).")
 
 

@@ -2,16 +2,23 @@
 
 Single lookups and the schema are public (without parameters a lookup is a 422); batch jobs
 need a session (401 without), are refused to associations (403) and a job is seen by its
-owner only (404 for everybody else). The job is the agent's, from tests/georef's extension."""
+owner only (404 for everybody else). The job is the agent's, from tests/georef's extension.
+The open data (territories, indicators, contracts, actions, programmes) is public; its one
+write, a value on a measure, is for préfecture staff (401 without a session, 403 for the
+others, then 400 for the matrix's form-encoded body, which is not JSON)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.core.matrix import PUBLIC, Case, none, public
+from tests.core.matrix import NOT_ALLOWED_GET, PUBLIC, Case, none, public
 
 OWNER_ONLY = ("401", "403", "404", "404", "200", "404")
 LOGGED_IN = ("401", "403", "200", "200", "200", "200")
+
+
+def _code(key: str, attribute: str = "insee_code"):
+    return lambda world, where: {"code": getattr(world[key], attribute)}
 
 
 def job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
@@ -34,6 +41,31 @@ MATRIX = {
     "api:georef_job_result": Case(args=job_id, get={"-": OWNER_ONLY}),
     "api:qpv_list": public(),
     "api:qpv": Case(args=lambda world, where: {"code": world["qpv"].code}, get={"-": PUBLIC}),
+    "api:departement_list": public(),
+    "api:departement": public(lambda world, where: {"code": "59"}),
+    "api:arrondissement_list": public(),
+    "api:arrondissement": public(_code("arrondissement")),
+    "api:epci_list": public(),
+    "api:epci": public(lambda world, where: {"siren": world["epci"].siren}),
+    "api:commune_list": public(),
+    "api:commune": public(_code("commune")),
+    "api:indicator_list": public(),
+    "api:indicator": public(_code("indicator", "code")),
+    "api:indicator_values": public(_code("indicator", "code")),
+    "api:contract_list": public(),
+    "api:contract_calendar": public(),
+    "api:contract": public(_code("contract_in", "code")),
+    "api:action_list": public(),
+    "api:action": public(lambda world, where: {"action_id": world["action_in"].pk}),
+    "api:programme_list": public(),
+    "api:measure_list": public(),
+    "api:measure": public(_code("measure", "code")),
+    "api:measure_progress_create": Case(
+        args=_code("measure", "code"),
+        get={"-": NOT_ALLOWED_GET},
+        post={"-": ("401", "403", "403", "403", "400", "400")},
+    ),
+    "api:dispositif_list": public(),
 }
 
 

@@ -58,3 +58,11 @@ def test_bad_requests_get_french_messages(client, url, params, status, words):
     response = client.get(url, params)
     assert response.status_code == status
     assert words in response.json()["detail"]
+
+
+def test_a_huge_page_number_is_refused_not_a_server_error(client):
+    """Found by schemathesis: page=72880153638100281589760 overflowed the SQL OFFSET (500)."""
+    response = client.get("/api/qpv", {"page": "72880153638100281589760"})
+    assert response.status_code == 422
+    assert "« page » : valeur trop grande (1000000 au plus)" in response.json()["detail"]
+    assert client.get("/api/communes", {"page": "1000000"}).json()["resultats"] == []
