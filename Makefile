@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test venv runtime-deps backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
+.PHONY: help demo test venv runtime-deps native backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
 	lint format check bench clean
 
 help:
@@ -63,7 +63,15 @@ $(VENV)/.installed: requirements.txt
 	@$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-venv: $(VENV)/.installed runtime-deps
+venv: $(VENV)/.installed runtime-deps native
+
+# The georef engine's compiled loops in C (quartiers/georef/native/), built once with the C
+# compiler (Debian gcc, installed here when missing); without one, numba runs the same loops.
+native: $(VENV)/.installed
+	@command -v cc >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || { \
+	  echo "Installation du compilateur C (paquets Debian gcc, libc6-dev)…"; \
+	  $(SUDO) apt-get update -qq && $(APT_INSTALL) gcc libc6-dev >/dev/null; } || true
+	@$(PY) -m quartiers.georef.native >/dev/null
 
 # Debian libraries the app needs at run time: Pango for the PDF report (WeasyPrint).
 runtime-deps:

@@ -1,26 +1,41 @@
 """Benchmark: georeference a generated CSV (id, lon, lat) end to end, next to the floor.
 
-    .venv/bin/python bench/georef_file.py                 # 1 M rows
-    .venv/bin/python bench/georef_file.py --rows 10000000 # the full 10 M rows
+    .venv/bin/python bench/georef_file.py                            # 1 M rows, 3 rounds
+    .venv/bin/python bench/georef_file.py --rows 10000000 --rounds 5 # the target: 10 M rows
 
-Each phase runs in its own process (wall time of the whole process, and of the work alone;
-CPU time (user + system, all threads) and peak RSS from the kernel's accounting of that
-child; on a shared machine the CPU time is the steadier figure):
+Each phase is a whole process, timed from its start to its exit (wall), with its CPU time (user
++ system, all threads) and peak RSS from the kernel's accounting of that child (wait4); on a
+shared machine the CPU time is the steadier figure. The phases run in alternating rounds (the
+order flips every round) so that a change of load hits both; the load average is printed.
 
 * ``floor``: the fastest plain read + write of the same file in pure Python: 16 MiB blocks cut
   on the last line end, lines split and written back with CRLF ends (the least any per-line
-  file job does);
-* ``floor-wide``: the floor, but each line written with a constant 42-byte tail the size of the
-  job's result cells (``;;;hors QPV;;;;3,060000;50,630000;2024;``), so that it writes as many
-  bytes as the job (about 2.6× the input): the least a job writing those columns must do (for
-  reference, not the target's denominator);
-* ``csv-copy``: csv.reader → csv.writer, the usual Python copy (for reference);
-* ``job``: ``manage.py georef``'s pipeline in-process (read, detect, parse, assign with the
-  engine, write every input column + the result columns), on the Nord QPV 2024 imported into a
-  dedicated SQLite database (var/bench/, created on first run).
+  file job does), in a process that imports nothing else;
+* ``job``: the real command, ``manage.py georef INPUT OUTPUT`` (read, detect, parse, assign
+  with the engine, write every input column + the 10 result columns, ≈ 2.6× the input bytes),
+  on the Nord QPV 2024 imported into a dedicated SQLite database (var/bench/, created on first
+  run); its output is checked (one line per row, plus the header);
+* ``floor-wide`` (reference, ``--wide``): the floor writing each line with a constant 42-byte
+  tail the size of the job's result cells (``;;;hors QPV;;;;3,060000;50,630000;2024;``): as
+  many bytes as the job writes;
+* ``csv-copy`` (reference, ``--csv-copy``): csv.reader → csv.writer, the usual Python copy.
 
-Points: uniform in the Nord's bounding box (about 5 % of them fall in a QPV). The last line
-reads ``job_vs_floor=<ratio>`` (target: ≤ 1.5, peak RSS < 1 GB).
+Before each phase the bench pauses (``--settle``, 3 s): on a virtual machine whose free pages
+go back to the host (virtio-balloon free page reporting, as here), memory freed moments ago —
+the previous phase's output file, 270 or 700 MB — is still backed and cheap to touch again,
+while older free memory costs a host page fault per 4 KiB on first touch (writing 700 MB to a
+new file: 0.2 s of system time right after a 700 MB file was deleted, 1.4–1.8 s otherwise).
+Without the pause a phase would inherit the previous phase's freed pages; with it every phase
+starts from the same state.
+
+Every child runs with the same environment; byte-compiled modules are cached under
+var/bench/pycache (what any install does: this sandbox sets PYTHONDONTWRITEBYTECODE, which would
+make the job recompile the project's modules at every start), and one untimed job on a
+two-row file warms that cache (and builds the compiled loops on a fresh checkout).
+
+Points: uniform in the Nord's bounding box (about 0.4 % of them fall in a QPV). Ratios: the
+median over rounds of job / floor of the same round, and min(job) / min(floor) (best of N).
+The last line reads ``job_vs_floor=<median ratio>`` (target: ≤ 1.5, peak RSS < 1 GB).
 """
 
 from __future__ import annotations
@@ -28,12 +43,12 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -41,6 +56,8 @@ NORD_BOX = (2.06, 4.24, 49.96, 51.09)
 
 
 def generate(path: Path, rows: int, seed: int = 2024) -> None:
+    import numpy as np  # here only: the floor's process imports nothing but the standard library
+
     rng = np.random.default_rng(seed)
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write("id,lon,lat\n")
@@ -111,24 +128,7 @@ def phase_csv_copy(source: Path, target: Path) -> int:
     return rows - 1
 
 
-def phase_job(source: Path, target: Path) -> int:
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    from quartiers.georef.batch import BatchOptions, file_georeference
-
-    summary = file_georeference(source=source, output=target, options=BatchOptions())
-    print(f"summary: {summary.by_status} in_qpv_codes={len(summary.in_by_qpv)}", file=sys.stderr)
-    return summary.rows
-
-
-PHASES = {
-    "floor": phase_floor,
-    "floor-wide": phase_floor_wide,
-    "csv-copy": phase_csv_copy,
-    "job": phase_job,
-}
+PHASES = {"floor": phase_floor, "floor-wide": phase_floor_wide, "csv-copy": phase_csv_copy}
 
 
 def database_prepare(env: dict[str, str]) -> None:
@@ -148,75 +148,128 @@ def database_prepare(env: dict[str, str]) -> None:
     marker.touch()
 
 
+def command(phase: str, source: Path, target: Path) -> list[str]:
+    if phase == "job":
+        return [sys.executable, str(ROOT / "manage.py"), "georef", str(source), str(target)]
+    return [sys.executable, __file__, "--phase", phase, str(source), str(target)]
+
+
 def run_child(phase: str, source: Path, target: Path, env: dict[str, str]) -> dict:
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, __file__, "--phase", phase, str(source), str(target)],
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    out = proc.stdout.read() if proc.stdout else ""
-    proc.stdout and proc.stdout.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"phase {phase} failed")
-    rows, work = out.split()
-    cpu = usage.ru_utime + usage.ru_stime
+    target.unlink(missing_ok=True)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(command(phase, source, target), env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if proc.returncode != 0:
+        raise SystemExit(f"phase {phase} failed:\n{stderr[-2000:]}")
+    if phase == "job":  # "N lignes traitées." first; check the output has every row once
+        rows = int(stdout.split()[0])
+        with target.open("rb") as handle:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(16 << 20), b""))
+        if lines != rows + 1:
+            raise SystemExit(f"job output has {lines} lines for {rows} rows")
+    else:
+        rows = int(stdout.split()[0])
+    target.unlink(missing_ok=True)
     return {
-        "rows": int(rows),
-        "work": float(work),
+        "rows": rows,
         "wall": wall,
-        "cpu": cpu,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "user": usage.ru_utime,
+        "sys": usage.ru_stime,
         "rss_mb": usage.ru_maxrss / 1024,
     }
+
+
+def child_env() -> dict[str, str]:
+    env = {**os.environ, "SQLITE_PATH": str(BENCH_DIR / "db.sqlite3"), "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(BENCH_DIR / "pycache")
+    return env
+
+
+def warm_up(env: dict[str, str]) -> None:
+    tiny = BENCH_DIR / "warm_up.csv"
+    tiny.write_text("id,lon,lat\n1,3.06,50.63\n2,3.10,50.70\n", encoding="utf-8")
+    run_child("job", tiny, BENCH_DIR / "warm_up_out.csv", env)
+
+
+def load() -> str:
+    return "/".join(f"{v:.1f}" for v in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=2, help="best of N runs per phase")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each phase")
+    parser.add_argument("--wide", action="store_true", help="also run floor-wide (reference)")
+    parser.add_argument("--csv-copy", action="store_true", help="also run csv-copy (slow)")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=3.0,
+        help="seconds of pause before each phase (see the module's docstring)",
+    )
     parser.add_argument("--phase", choices=sorted(PHASES))
     parser.add_argument("paths", nargs="*")
     args = parser.parse_args()
     if args.phase:  # child process
-        start = time.perf_counter()
-        rows = PHASES[args.phase](Path(args.paths[0]), Path(args.paths[1]))
-        print(rows, time.perf_counter() - start)
+        print(PHASES[args.phase](Path(args.paths[0]), Path(args.paths[1])))
         return
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "SQLITE_PATH": str(BENCH_DIR / "db.sqlite3"), "PYTHONPATH": str(ROOT)}
+    env = child_env()
     database_prepare(env)
     source = BENCH_DIR / f"points_{args.rows}.csv"
     if not source.exists():
         t = time.perf_counter()
         generate(source, args.rows)
         print(f"generated {source.name} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    warm_up(env)
+    phases = ["floor", "job"]
+    phases += ["floor-wide"] if args.wide else []
+    phases += ["csv-copy"] if args.csv_copy else []
     size_mb = source.stat().st_size / 1e6
-    print(f"input: {args.rows:,} rows, {size_mb:.0f} MB")
-    best: dict[str, dict] = {}
-    for _ in range(args.repeat):
-        for phase in PHASES:
-            target = BENCH_DIR / f"out_{phase}.csv"
-            result = run_child(phase, source, target, env)
-            if phase not in best or result["wall"] < best[phase]["wall"]:
-                best[phase] = result
-            target.unlink(missing_ok=True)
-    for phase, r in best.items():
+    print(f"input: {args.rows:,} rows, {size_mb:.0f} MB; {os.cpu_count()} CPUs; load {load()}")
+    results: dict[str, list[dict]] = {phase: [] for phase in phases}
+    for round_ in range(args.rounds):
+        order = phases if round_ % 2 == 0 else phases[::-1]
+        line = []
+        for phase in order:
+            time.sleep(args.settle)
+            r = run_child(phase, source, BENCH_DIR / f"out_{phase}.csv", env)
+            results[phase].append(r)
+            line.append(f"{phase} {r['wall']:.2f}s (cpu {r['cpu']:.2f})")
+        ratio = results["job"][-1]["wall"] / results["floor"][-1]["wall"]
+        print(f"round {round_ + 1}: {', '.join(line)}; job/floor {ratio:.2f}; load {load()}")
+    for phase, runs in results.items():
+        best = min(runs, key=lambda r: r["wall"])
+        walls = [r["wall"] for r in runs]
+        rows = best["rows"]
         print(
-            f"{phase:10s} rows={r['rows']:,} process={r['wall']:.2f}s work={r['work']:.2f}s "
-            f"rate={r['rows'] / r['wall'] / 1e6:.2f}M rows/s "
-            f"(work {r['rows'] / r['work'] / 1e6:.2f}M) cpu={r['cpu']:.2f}s "
-            f"peak_rss={r['rss_mb']:.0f}MB"
+            f"{phase:10s} rows={rows:,} best={best['wall']:.2f}s "
+            f"median={statistics.median(walls):.2f}s "
+            f"rate={rows / best['wall'] / 1e6:.2f}M rows/s (best) "
+            f"cpu={best['cpu']:.2f}s (user {best['user']:.2f} sys {best['sys']:.2f}; "
+            f"median {statistics.median(r['cpu'] for r in runs):.2f}s) "
+            f"peak_rss={max(r['rss_mb'] for r in runs):.0f}MB"
         )
-    ratio = best["job"]["wall"] / best["floor"]["wall"]
-    work_ratio = best["job"]["work"] / best["floor"]["work"]
-    print(f"job_cpu_vs_floor_cpu={best['job']['cpu'] / best['floor']['cpu']:.2f}")
-    print(f"job_vs_floor_wide={best['job']['wall'] / best['floor-wide']['wall']:.2f}")
-    print(f"job_vs_csv_copy={best['job']['wall'] / best['csv-copy']['wall']:.2f}")
-    print(f"job_work_vs_floor_work={work_ratio:.2f}")
-    print(f"job_vs_floor={ratio:.2f}")
+    pairs = list(zip(results["job"], results["floor"], strict=True))
+    median_ratio = statistics.median(j["wall"] / f["wall"] for j, f in pairs)
+    best_ratio = min(r["wall"] for r in results["job"]) / min(r["wall"] for r in results["floor"])
+    cpu_ratio = statistics.median(j["cpu"] / f["cpu"] for j, f in pairs)
+    print(f"load at the end {load()}")
+    print(f"job_cpu_vs_floor_cpu={cpu_ratio:.2f} (median of rounds)")
+    if "floor-wide" in results:
+        wides = zip(results["job"], results["floor-wide"], strict=True)
+        wide = statistics.median(j["wall"] / w["wall"] for j, w in wides)
+        print(f"job_vs_floor_wide={wide:.2f}")
+    print(f"job_vs_floor_best_of_{args.rounds}={best_ratio:.2f}")
+    print(f"job_vs_floor={median_ratio:.2f}")
 
 
 if __name__ == "__main__":

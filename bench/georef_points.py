@@ -168,7 +168,8 @@ def main() -> int:
         t0 = time.perf_counter()
         locate(index, np.array([3.0]), np.array([50.6]), distances="exact")
         print(
-            f"[{name}] first call (numba load/compile from cache): {time.perf_counter() - t0:.3f} s"
+            f"[{name}] first call (C loops, numba for exact distances): "
+            f"{time.perf_counter() - t0:.3f} s"
         )
         rng = np.random.default_rng(2024)
         for dist in ("uniform", "crowded"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -42,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "widget_tweaks",
     "dsfr",
-    "huey.contrib.djhuey",
     "quartiers.core",
     "quartiers.geography",
     "quartiers.georef",
@@ -52,7 +52,6 @@ INSTALLED_APPS = [
     "quartiers.organisation",
     "quartiers.grants",
     "quartiers.portal",
-    "ninja",  # its Swagger UI static files (served locally, no CDN)
     "quartiers.api",
 ]
 
@@ -69,13 +68,20 @@ MIDDLEWARE = [
     "quartiers.core.security.SecurityHeadersMiddleware",
 ]
 
+# Not installed as apps, so that a process imports them only when it uses them (each costs about
+# 0.12 s at every start-up, CLI commands included): huey (its storages import redis and psycopg)
+# by the task queue (`run_huey` is quartiers/georef/management/commands/run_huey.py, tasks in
+# quartiers/georef/tasks.py); django-ninja (and pydantic) by the API's URLs, its Swagger UI
+# templates and static files (served locally, no CDN) being found through these paths.
+NINJA_DIR = Path(find_spec("ninja").origin).parent
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -127,7 +133,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = env_path("STATIC_ROOT", BASE_DIR / "var" / "static")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [BASE_DIR / "static", NINJA_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -174,6 +180,13 @@ GEOREF_MAX_UPLOAD_BYTES = env_int("GEOREF_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)
 GEOREF_RETENTION_DAYS = env_int("GEOREF_RETENTION_DAYS", 7)
 GEOREF_JOB_STALE_SECONDS = env_int("GEOREF_JOB_STALE_SECONDS", 120)
 GEOREF_JOB_CHUNK_PAUSE_S = env_float("GEOREF_JOB_CHUNK_PAUSE_S", 0.0)
+# Built spatial indexes, loaded by the next processes instead of being built again (keyed by
+# the contours: never stale); empty: no disk cache (quartiers/georef/index_cache.py).
+GEOREF_INDEX_CACHE_DIR = (
+    env_path("GEOREF_INDEX_CACHE_DIR", BASE_DIR / "var" / "cache" / "georef")
+    if env_str("GEOREF_INDEX_CACHE_DIR", "x")
+    else None
+)
 
 # Task queue (huey, docs/jobs.md): a SQLite file by default (no server to run), Redis when
 # REDIS_URL is set (workers on several machines). Workers: `manage.py run_huey`.
@@ -214,20 +227,42 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Caches. "default": per-process memory (map payloads, rebuilt cheaply by each worker).
-# "login": the login throttling counters, which every worker must share: Redis when REDIS_URL
-# is set, otherwise files under var/cache shared by the workers of the machine.
+# Counters and versions that every worker must see go to a shared cache: Redis when REDIS_URL
+# is set (several machines), otherwise files under CACHE_DIR (the workers of one machine).
+CACHE_DIR = env_path("CACHE_DIR", BASE_DIR / "var" / "cache")
+
+
+def _shared_cache(prefix: str, folder: str, max_entries: int = 300) -> dict:
+    if REDIS_URL:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(CACHE_DIR / folder),
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }
+
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "login": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(env_path("CACHE_DIR", BASE_DIR / "var" / "cache")),
-        }
-    ),
+    # Login throttling counters (quartiers/core/login_throttle.py).
+    "login": _shared_cache("quartiers-login", "login"),
+    # Public pages for anonymous visitors (quartiers/core/pagecache.py): bodies in each
+    # worker's memory, for PAGE_CACHE_SECONDS at most, keyed on a shared data version.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},  # ~30 kB each: 15 MB per worker at most
+    },
+    "page_versions": _shared_cache("quartiers-pages", "page-versions"),
+    # The API rate-limit counters (quartiers/api/throttle.py).
+    "api_throttle": _shared_cache("quartiers-api", "api-throttle", max_entries=10_000),
 }
-CACHES["login"]["KEY_PREFIX"] = "quartiers-login"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)  # 0: no page cache
 # JSON API rate limits per client and minute (quartiers/api/throttle.py): anonymous clients by
 # address, accounts by id; 0 turns a limit off.
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
@@ -235,6 +270,46 @@ API_RATE_PER_MINUTE_AUTHENTICATED = env_int("API_RATE_PER_MINUTE_AUTHENTICATED",
 # Login throttling (quartiers/core/login_throttle.py): failures per username and address.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+
+# ProConnect (OpenID Connect) for agents, beside local accounts: off until OIDC_CLIENT_ID and
+# OIDC_ISSUER are set (docs/auth.md). Endpoints come from the issuer's discovery document
+# unless given here; ProConnect refuses unknown authorization parameters, hence PKCE off.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
+OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL", "")
+OIDC_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
+OIDC_USERINFO_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
+OIDC_JWKS_URI = env_str("OIDC_JWKS_URI", "")
+OIDC_END_SESSION_ENDPOINT = env_str("OIDC_END_SESSION_ENDPOINT", "")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid given_name usual_name email uid siret idp_id")
+OIDC_ACR_VALUES = env_str("OIDC_ACR_VALUES", "")
+OIDC_SIGNING_ALGORITHMS = env_list("OIDC_SIGNING_ALGORITHMS", ["RS256"])
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", False)
+OIDC_TOKEN_AUTH_METHOD = env_str("OIDC_TOKEN_AUTH_METHOD", "client_secret_post")
+# Unknown agent: "refuse" (French message) or "create" (an account without any role).
+OIDC_PROVISIONING = env_str("OIDC_PROVISIONING", "refuse")
+OIDC_ALLOWED_EMAIL_DOMAINS = env_list("OIDC_ALLOWED_EMAIL_DOMAINS", [])
+# ProConnect sends no email_verified claim: its addresses come from the agents' administrations.
+OIDC_TRUST_EMAIL = env_bool("OIDC_TRUST_EMAIL", True)
+OIDC_TIMEOUT_S = env_float("OIDC_TIMEOUT_S", 10.0)
+_oidc_checks = {
+    "OIDC_PROVISIONING": (OIDC_PROVISIONING, {"refuse", "create"}),
+    "OIDC_TOKEN_AUTH_METHOD": (
+        OIDC_TOKEN_AUTH_METHOD,
+        {"client_secret_post", "client_secret_basic"},
+    ),
+}
+for _name, (_value, _allowed) in _oidc_checks.items():
+    if _value not in _allowed:
+        raise ImproperlyConfigured(f"{_name}={_value!r} : valeurs possibles {sorted(_allowed)}.")
+if OIDC_CLIENT_ID and not OIDC_ISSUER:
+    raise ImproperlyConfigured("OIDC_CLIENT_ID est défini : OIDC_ISSUER doit l'être aussi.")
+if PRODUCTION and OIDC_CLIENT_ID and not OIDC_ISSUER.startswith("https://"):
+    raise ImproperlyConfigured("OIDC_ISSUER doit être une adresse https:// en production.")
+if PRODUCTION and OIDC_CLIENT_ID and not OIDC_CLIENT_SECRET:
+    raise ImproperlyConfigured("OIDC_CLIENT_SECRET doit être défini en production.")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,53 @@ from quartiers.core.models import Role, User
 # Headless Chromium fixtures (one Playwright session for the whole run), for every app's tests.
 pytest_plugins = ["tests.browser.fixtures"]
 
+# The data version of the cached public pages (quartiers/core/pagecache.py) stays inside this
+# test process: the shared file store under var/cache would mix concurrent test runs. Set before
+# any test opens that cache.
+settings.CACHES["page_versions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "page-versions-tests",
+}
+# Same for the API rate-limit counters.
+settings.CACHES["api_throttle"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "api-throttle-tests",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _georef_index_cache(tmp_path_factory) -> None:
+    """Spatial indexes cached on disk in this test run's own folder, not the developer's var/."""
+    settings.GEOREF_INDEX_CACHE_DIR = tmp_path_factory.mktemp("georef-index")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_test_settings():
+    """Two costs that production pays once per process, and the suite once per test client:
+
+    * WhiteNoise lists and stats every static file (DSFR: ~1,800) when its middleware is built,
+      i.e. for every new test client (0.4 s each): in autorefresh mode it looks a file up when
+      it is requested instead (what it does under DEBUG);
+    * Django's PBKDF2 costs ~0.3 s per hash on 2 cores, and the suite creates and logs in
+      thousands of users: MD5 first, as Django's documentation advises for tests (hashing is
+      not what they test). Subprocesses started by tests keep the production settings.
+    """
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    previous = (settings.PASSWORD_HASHERS, getattr(settings, "WHITENOISE_AUTOREFRESH", None))
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *previous[0]]
+    settings.WHITENOISE_AUTOREFRESH = True
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+    yield
+    settings.PASSWORD_HASHERS = previous[0]
+    if previous[1] is None:
+        del settings.WHITENOISE_AUTOREFRESH
+    else:
+        settings.WHITENOISE_AUTOREFRESH = previous[1]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
 
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
@@ -92,8 +139,12 @@ def _nord_geography_after_flush(request, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _api_rate_counters_reset():
-    """Each test starts with fresh API rate-limit counters (kept in the default cache)."""
-    from django.core.cache import cache
+    """Each test starts with fresh API rate-limit counters, an empty default cache and no cached
+    public page."""
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["pages"].clear()
+    caches["page_versions"].clear()
+    caches["api_throttle"].clear()
     yield

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
-from ninja.openapi.docs import Swagger, render_template
+from ninja.openapi.docs import Swagger
 
 from quartiers.api.actions import router as actions_router
 from quartiers.api.contracts import router as contracts_router
@@ -25,13 +26,14 @@ from quartiers.georef.lookup import LookupInputError
 
 
 class SessionSwagger(Swagger):
-    """Swagger UI from django-ninja's static files ("ninja" in INSTALLED_APPS: no CDN), with
-    the CSRF token, so that « Try it out » works for the POST of a logged-in user."""
+    """Swagger UI from django-ninja's own templates and static files (found through
+    settings.NINJA_DIR: no CDN), with the CSRF token, so that « Try it out » works for the POST
+    of a logged-in user."""
 
     def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
         self.settings["url"] = self.get_openapi_url(api, kwargs)
         context = {"swagger_settings": json.dumps(self.settings), "api": api, "add_csrf": True}
-        return render_template(request, self.template, self.template_cdn, context)
+        return render(request, self.template, context)
 
 
 api = NinjaAPI(

@@ -7,8 +7,11 @@ are read on every request, so `override_settings` works in tests:
   API_RATE_PER_MINUTE_AUTHENTICATED (default 600) for logged-in accounts.
 0 disables the limit. Until config/settings.py defines them, the environment variables of
 the same names are read (`API_RATE_PER_MINUTE=0 bench/load.py`). Over the limit: 429 with
-Retry-After and a French `detail` (quartiers/api/api.py). The counters live in the "default"
-cache: per worker process with the local-memory cache, shared when it is Redis.
+Retry-After and a French `detail` (quartiers/api/api.py). The counters live in the
+"api_throttle" cache, which every worker shares: files under CACHE_DIR on one machine, Redis
+(REDIS_URL) across machines. Like django-ninja's (and DRF's) throttle, the check and the count
+are not one atomic step: two requests of one client arriving at the same instant in two
+workers may both pass as the last one allowed.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import threading
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 from ninja.throttling import SimpleRateThrottle
 
@@ -58,6 +62,11 @@ class ClientRateThrottle(SimpleRateThrottle):
     now = _per_thread("now")
     num_requests = _per_thread("num_requests")
     duration = _per_thread("duration")
+
+    @property
+    def cache(self) -> BaseCache:  # type: ignore[override]
+        """Looked up on each request: tests may swap the cache with override_settings."""
+        return caches["api_throttle"]
 
     def __init__(self) -> None:
         self._local = threading.local()

@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", "Modification"
     DELETE = "delete", "Suppression"
     TRANSITION = "transition", "Changement de statut"
+    LOGIN = "login", "Connexion"
 
 
 class AuditEntry(models.Model):

@@ -28,6 +28,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from quartiers.core.pagecache import version_renew
+
 DB_SQLITE = "database.sqlite3"
 DB_PG = "database.pgdump"
 MANIFEST = "manifest.json"
@@ -208,6 +210,7 @@ def backup_restore(*, source: Path) -> BackupSummary:
             if _sha256(extracted / "media" / name) != digest:
                 raise BackupError(f"fichier altéré dans la sauvegarde : {name}.")
         _database_restore(extracted / manifest["database"], engine)
+        version_renew()  # cached public pages show the replaced data (core/pagecache.py)
         media = Path(settings.MEDIA_ROOT)
         media.mkdir(parents=True, exist_ok=True)
         for child in media.iterdir():

@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     DELEGATE = "delegate", "Délégué du préfet"
     PARTNER = "partner", "Partenaire signataire"
     ASSOCIATION = "association", "Association"
+    # An account provisioned at its first ProConnect login (docs/auth.md): public pages only
+    # until an administrator grants a role.
+    NONE = "none", "Aucun rôle (en attente d'attribution)"
 
 
 class User(AbstractUser):
@@ -41,3 +44,4 @@ class User(AbstractUser):
 
 # The audit trail model lives in its own module; import it so Django always registers it.
 from quartiers.core.audit import AuditEntry  # noqa: E402, F401
+from quartiers.core.oidc.models import OidcIdentity  # noqa: E402, F401

@@ -9,6 +9,7 @@ Styles: stylesheets from 'self' only; style="…" attributes are allowed (style-
 pages position server-computed bars with them (contracts' Gantt chart, gauges) and Leaflet
 sets element styles. A <style> element is refused.
 Images: 'self', data: (DSFR icons, Leaflet) and blob: (PNG export of the charts).
+Forms: 'self', plus ProConnect's origins when it is configured (docs/auth.md).
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ PERMISSIONS_POLICY = (
 )
 
 
+def _provider_origins() -> list[str]:
+    """ProConnect's origins when it is configured: the logout form is answered by a redirect
+    to its end_session_endpoint, and browsers apply form-action to a form's redirects too."""
+    from quartiers.core.oidc.config import oidc_config
+
+    config = oidc_config()
+    return config.origins() if config else []
+
+
 def csp_header(*, nonce: str) -> str:
     """The Content-Security-Policy value for one response."""
     directives = {
@@ -39,7 +49,7 @@ def csp_header(*, nonce: str) -> str:
         "connect-src": "'self'",
         "object-src": "'none'",
         "base-uri": "'self'",
-        "form-action": "'self'",
+        "form-action": " ".join(["'self'", *_provider_origins()]),
         "frame-ancestors": "'none'",
     }
     extra = getattr(settings, "CSP_REPORT_URI", "")

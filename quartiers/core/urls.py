@@ -1,17 +1,22 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from quartiers.core import views
-from quartiers.core.login_throttle import ThrottledAuthenticationForm
+from quartiers.core.oidc import views as oidc_views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # The local form, with the ProConnect button when ProConnect is configured (docs/auth.md).
+    path("connexion/", oidc_views.LoginView.as_view(), name="login"),
+    path("connexion/proconnect/", oidc_views.proconnect_login, name="proconnect_login"),
     path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html", authentication_form=ThrottledAuthenticationForm
-        ),
-        name="login",
+        "connexion/proconnect/retour/",
+        oidc_views.proconnect_callback,
+        name="proconnect_callback",
     ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("deconnexion/", oidc_views.logout, name="logout"),
+    path(
+        "deconnexion/proconnect/",
+        oidc_views.proconnect_logout_done,
+        name="proconnect_logout_done",
+    ),
 ]

@@ -6,7 +6,8 @@ from django.apps import AppConfig
 def _index_invalidate(sender: object, *, generation: int | None = None, **kwargs: object) -> None:
     """Drop the cached spatial index of the changed generation (rebuilt on next lookup).
 
-    The loader (and numba) is only imported by a lookup: if it is not loaded, no index is cached.
+    The loader is only imported by a lookup: if it is not loaded, no index is cached in memory
+    (the disk cache is keyed by the contours themselves: it never needs dropping).
     """
     loader = sys.modules.get("quartiers.georef.loader")
     if loader is not None:

@@ -17,7 +17,6 @@ import shapely
 
 from quartiers.georef.contours import WGS84, transformer
 from quartiers.georef.index import GeorefIndex
-from quartiers.georef.kernels import cell_candidates, nearest_boundary
 
 
 def far_distances_fill(
@@ -36,6 +35,9 @@ def far_distances_fill(
     idx = np.flatnonzero(todo)
     if not len(idx):
         return
+    # numba, imported only here: exact distances beyond the band are the slow mode anyway.
+    from quartiers.georef.kernels import nearest_boundary
+
     groups = np.unique(index.crs)
     gap = np.empty((len(groups), len(idx)))
     for g, crs in enumerate(groups):
@@ -84,6 +86,8 @@ _SWEEP_PAD_M = 20_000.0
 def _metric_sweep(index: GeorefIndex, crs: str) -> _Sweep:
     """Built on the first exact-distance lookup of that CRS, then cached in the index."""
     if crs not in index._sweeps:
+        from quartiers.georef.kernels import cell_candidates
+
         seg = index.segments
         in_crs = index.crs[seg.part_poly] == crs
         parts = np.flatnonzero(in_crs & (np.diff(seg.part_start) > 0))

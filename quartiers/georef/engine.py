@@ -24,7 +24,7 @@ import shapely
 from quartiers.georef.contours import LAMBERT93, WGS84, transformer
 from quartiers.georef.distances import far_distances_fill
 from quartiers.georef.index import GeorefIndex
-from quartiers.georef.kernels import (
+from quartiers.georef.native.loops import (
     grid_lookup,
     pair_distance_near,
     pairs_reduce,

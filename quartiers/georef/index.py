@@ -103,11 +103,7 @@ def index_build(
         raise ValueError("band_m must be >= 0")
     if not contours:
         raise ValueError("no contour to index")
-    ordered = sorted(contours, key=lambda item: item[0])
-    codes = np.array([code for code, _ in ordered])
-    if len(set(codes.tolist())) != len(codes):
-        raise ValueError("duplicate QPV codes")
-    geoms = np.array([contour_prepare(geom) for _, geom in ordered], dtype=object)
+    codes, geoms = contours_ordered(contours)
     centroids = shapely.centroid(geoms)
     crs = np.array([metric_crs_for(c.x, c.y) if not c.is_empty else "EPSG:2154" for c in centroids])
     segments = segments_extract(geoms, crs.tolist())
@@ -160,6 +156,17 @@ def index_build(
         cell_seg=cell_seg,
         build_seconds=time.perf_counter() - started,
     )
+
+
+def contours_ordered(
+    contours: Sequence[tuple[str, BaseGeometry]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and valid polygonal contours in code order (the index's polygon order)."""
+    ordered = sorted(contours, key=lambda item: item[0])
+    codes = np.array([code for code, _ in ordered])
+    if len(set(codes.tolist())) != len(codes):
+        raise ValueError("duplicate QPV codes")
+    return codes, np.array([contour_prepare(geom) for _, geom in ordered], dtype=object)
 
 
 def _margins(bounds: np.ndarray, band_m: float) -> tuple[np.ndarray, float]:

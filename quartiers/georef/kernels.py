@@ -1,5 +1,10 @@
 """Compiled inner loops of the georef engine (numba, cached on disk, single-threaded).
 
+The engine calls them through quartiers.georef.native.loops, which uses their C twins
+(native/georef.c) when a C compiler is available: these are then the reference the tests
+compare with, and the fallback. The exact-distance loops (cell_candidates, nearest_boundary)
+exist only here.
+
 Only arithmetic lives here: the grid lookup and point-to-segment distances. The exact
 point-in-polygon test itself is always shapely's (GEOS), never re-implemented.
 """

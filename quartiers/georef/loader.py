@@ -1,4 +1,5 @@
-"""The georef index of a generation, built from the registry once per process and cached.
+"""The georef index of a generation, built from the registry once per process and cached
+(in memory, and on disk under GEOREF_INDEX_CACHE_DIR for the next processes: index_cache.py).
 
 The cache is dropped for a generation when the registry sends ``geography_changed`` (an import
 changed its QPV; connected in ``GeorefConfig.ready``), so the next lookup rebuilds it.
@@ -6,16 +7,21 @@ changed its QPV; connected in ``GeorefConfig.ready``), so the next lookup rebuil
 
 from __future__ import annotations
 
+import logging
 import threading
+from pathlib import Path
 
 import numpy as np
 import shapely
 from django.conf import settings
 
 from quartiers.geography.models import QPV, Generation
+from quartiers.georef import index_cache
 from quartiers.georef.contours import WGS84
 from quartiers.georef.engine import Distances, LocateResult, locate
 from quartiers.georef.index import GeorefIndex, index_build
+
+logger = logging.getLogger(__name__)
 
 
 class GeorefError(ValueError):
@@ -72,12 +78,31 @@ def points_locate(
 
 
 def _index_from_registry(*, generation: int, band_m: float) -> GeorefIndex:
-    rows = list(QPV.objects.of_generation(generation).values_list("code", "contour_wkb"))
+    rows = [
+        (code, bytes(wkb))
+        for code, wkb in QPV.objects.of_generation(generation).values_list("code", "contour_wkb")
+    ]
     if not rows:
         known = ", ".join(str(value) for value in Generation.values)
         raise GeorefError(
             f"Géographie prioritaire {generation} inconnue : aucun QPV de cette génération "
             f"n'est enregistré (générations prévues : {known})."
         )
-    contours = [(code, shapely.from_wkb(bytes(wkb))) for code, wkb in rows]
-    return index_build(contours, generation=generation, band_m=band_m)
+    contours = [(code, shapely.from_wkb(wkb)) for code, wkb in rows]
+    folder = settings.GEOREF_INDEX_CACHE_DIR
+    if not folder:
+        return index_build(contours, generation=generation, band_m=band_m)
+    key = index_cache.cache_key(generation=generation, band_m=band_m, rows=rows)
+    path = index_cache.cache_path(Path(folder), generation=generation, key=key)
+    try:
+        return index_cache.index_load(path, contours=contours)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, KeyError) as exc:
+        logger.warning("georef: index cache %s unreadable (%s), rebuilt", path, exc)
+    index = index_build(contours, generation=generation, band_m=band_m)
+    try:
+        index_cache.index_save(index, path)
+    except OSError as exc:
+        logger.warning("georef: index cache %s not written (%s)", path, exc)
+    return index

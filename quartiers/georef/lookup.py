@@ -7,6 +7,7 @@ Shared by the « Vérifier une adresse » page and the JSON API (``/api/georef/p
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -160,6 +161,23 @@ def point_locate(
     )
 
 
+_clients: dict[GeocoderConfig, GeocoderClient] = {}
+_clients_lock = threading.Lock()
+
+
+def _interactive_client() -> GeocoderClient:
+    """One geocoder client per process and configuration, shared by the address lookups
+    (it is thread-safe): a client per lookup cost its set-up (about 20 ms of CPU to load the
+    CA bundle, more under load), a new TLS connection to the BAN, and a fresh rate limiter
+    that limited nothing."""
+    config = GeocoderConfig.from_settings(max_attempts=INTERACTIVE_ATTEMPTS)
+    with _clients_lock:
+        client = _clients.get(config)
+        if client is None:
+            client = _clients[config] = GeocoderClient(config)
+    return client
+
+
 def address_locate(
     *, q: str, generation: int | None = None, client: GeocoderClient | None = None
 ) -> Answer:
@@ -174,17 +192,12 @@ def address_locate(
             f"adresse trop longue ({len(text)} caractères, {MAX_ADDRESS_LENGTH} au plus).",
             field="q",
         )
-    own = client is None
-    if own:
-        client = GeocoderClient(GeocoderConfig.from_settings(max_attempts=INTERACTIVE_ATTEMPTS))
+    client = client or _interactive_client()
     try:
         pages = addresses_geocode(queries=[AddressQuery(text)], client=client, mode="single")
         found = next(iter(pages))[0]
     except GeocoderError as exc:
         raise GeocoderUnavailable(UNAVAILABLE, field="q") from exc
-    finally:
-        if own:
-            client.close()
     if not found.found:
         raise AddressNotFound(
             f"adresse introuvable : « {text} ». Vérifiez l'orthographe, ajoutez le code postal "

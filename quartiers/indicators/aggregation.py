@@ -101,11 +101,41 @@ def period_latest(periods: Iterable[str]) -> str | None:
     return min(periods) if periods else None
 
 
+# Indicator id → its QPV values for a set of QPV codes (`qpv_values_load`).
+QpvValues = dict[int, list[IndicatorValue]]
+
+
+def qpv_values_load(*, indicators: Iterable[Indicator | None], codes: Iterable[str]) -> QpvValues:
+    """The QPV values of several indicators (and of their parts) for one set of QPV, in one
+    query: pages that aggregate many indicators over the same QPV pass it to
+    `indicator_aggregate` instead of querying per indicator."""
+    wanted = {i.pk for i in indicators if i is not None}
+    loaded: QpvValues = {pk: [] for pk in wanted}
+    rows = IndicatorValue.objects.filter(
+        indicator_id__in=sorted(wanted),
+        territory_kind=TerritoryKind.QPV,
+        territory_code__in=sorted(set(codes)),
+    )
+    for row in rows:
+        loaded[row.indicator_id].append(row)
+    return loaded
+
+
 def _values(
-    indicator: Indicator | None, codes: list[str], period: str | None
+    indicator: Indicator | None,
+    codes: list[str],
+    period: str | None,
+    preloaded: QpvValues | None = None,
 ) -> dict[str, IndicatorValue]:
     if indicator is None:
         return {}
+    if preloaded is not None and indicator.pk in preloaded:
+        wanted = set(codes)
+        return {
+            row.territory_code: row
+            for row in preloaded[indicator.pk]
+            if row.territory_code in wanted and (period is None or row.period == period)
+        }
     rows = IndicatorValue.objects.filter(
         indicator=indicator, territory_kind=TerritoryKind.QPV, territory_code__in=codes
     )
@@ -115,28 +145,36 @@ def _values(
 
 
 def indicator_aggregate(
-    *, indicator: Indicator, qpv_codes: Iterable[str], period: str | None = None
+    *,
+    indicator: Indicator,
+    qpv_codes: Iterable[str],
+    period: str | None = None,
+    preloaded: QpvValues | None = None,
 ) -> Aggregate:
+    """`preloaded`: the values of `qpv_values_load` for these QPV (else queried here)."""
     codes = sorted(set(qpv_codes))
     method, reason = aggregation_method(indicator=indicator)
     if period is None:
-        period = period_latest(
-            IndicatorValue.objects.filter(
+        if preloaded is not None and indicator.pk in preloaded:
+            wanted = set(codes)
+            periods = [r.period for r in preloaded[indicator.pk] if r.territory_code in wanted]
+        else:
+            periods = IndicatorValue.objects.filter(
                 indicator=indicator, territory_kind=TerritoryKind.QPV, territory_code__in=codes
             ).values_list("period", flat=True)
-        )
+        period = period_latest(periods)
     base = {"indicator": indicator, "period": period, "method": method, "qpv_count": len(codes)}
     if method == NONE:
         return Aggregate(**base, reason=reason)
-    own = _values(indicator, codes, period)
+    own = _values(indicator, codes, period, preloaded)
     if method == SUM:
         return _sum(base, codes, own)
     part = indicator.numerator if method == RATIO else indicator
     return _ratio(
         base,
         codes,
-        part_values=_values(part, codes, period),
-        weights=_values(indicator.denominator, codes, period),
+        part_values=_values(part, codes, period, preloaded),
+        weights=_values(indicator.denominator, codes, period, preloaded),
         method=method,
         scale=indicator.scale,
         provenance=list(own.values()),

@@ -9,19 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.conf import settings
+from django.db.models import Q, Sum
 
-from quartiers.geography.models import Commune, Departement
+from quartiers.geography.models import QPV, Commune, Departement
 from quartiers.indicators.aggregation import (
     RATIO,
     SUM,
     Aggregate,
+    QpvValues,
     indicator_aggregate,
     period_latest,
+    qpv_values_load,
 )
 from quartiers.indicators.models import Indicator, IndicatorValue, TerritoryKind
 from quartiers.indicators.press_kit import PublishedFigure, press_kit_figure
-from quartiers.indicators.selectors import departement_code, departement_qpvs
+from quartiers.indicators.selectors import departement_code
 
 POPULATION_CODE = "population_municipale"
 COMMUNE_POPULATION_SOURCE = "Insee, populations municipales des communes (référentiel COG)"
@@ -72,7 +75,11 @@ class KeyFigures:
 
 def key_figures_compute(*, code: str | None = None) -> KeyFigures:
     code = code or departement_code()
-    qpvs = departement_qpvs(code=code)
+    qpvs = sorted(
+        QPV.objects.of_generation(settings.QPV_GENERATION)
+        .filter(departement_code=code)
+        .values_list("code", flat=True)
+    )
     communes = Commune.objects.filter(departement__insee_code=code)
     dep_population = communes.aggregate(total=Sum("population"))["total"]
     dep_vintages = sorted(
@@ -111,12 +118,14 @@ def key_figures_compute(*, code: str | None = None) -> KeyFigures:
             published=press_kit_figure("qpv_count"),
         )
     )
-    rows = [
-        _core_row(indicator, list(qpvs), code)
-        for indicator in Indicator.objects.filter(core_set=True).select_related(
-            "numerator", "denominator"
-        )
-    ]
+    core = list(Indicator.objects.filter(core_set=True).select_related("numerator", "denominator"))
+    # One query for every QPV value (indicators and their numerators / denominators) and one
+    # for the département and France references, whatever the size of the core set.
+    preloaded = qpv_values_load(
+        indicators=[part for i in core for part in (i, i.numerator, i.denominator)], codes=qpvs
+    )
+    references = _references_load(indicators=core, code=code)
+    rows = [_core_row(indicator, qpvs, code, preloaded, references) for indicator in core]
     return KeyFigures(
         departement_code=code,
         departement=Departement.objects.filter(insee_code=code).first(),
@@ -141,16 +150,36 @@ def _share(qpv: Figure, departement: Figure) -> Figure:
     )
 
 
-def _reference(indicator: Indicator, kind: str, code: str) -> IndicatorValue | None:
-    rows = list(indicator.values.filter(territory_kind=kind, territory_code=code))
+def _references_load(
+    *, indicators: list[Indicator], code: str
+) -> dict[tuple[int, str], list[IndicatorValue]]:
+    """(indicator id, territory kind) → the values of the département `code` and of France."""
+    rows = IndicatorValue.objects.filter(
+        Q(territory_kind=TerritoryKind.DEPARTEMENT, territory_code=code)
+        | Q(territory_kind=TerritoryKind.FRANCE, territory_code="FR"),
+        indicator__in=indicators,
+    )
+    grouped: dict[tuple[int, str], list[IndicatorValue]] = {}
+    for row in rows:
+        grouped.setdefault((row.indicator_id, row.territory_kind), []).append(row)
+    return grouped
+
+
+def _reference(rows: list[IndicatorValue]) -> IndicatorValue | None:
     latest = period_latest(r.period for r in rows)
     return next((r for r in rows if r.period == latest), None)
 
 
-def _core_row(indicator: Indicator, codes: list[str], code: str) -> CoreRow:
-    aggregate = indicator_aggregate(indicator=indicator, qpv_codes=codes)
-    departement = _reference(indicator, TerritoryKind.DEPARTEMENT, code)
-    france = _reference(indicator, TerritoryKind.FRANCE, "FR")
+def _core_row(
+    indicator: Indicator,
+    codes: list[str],
+    code: str,
+    preloaded: QpvValues,
+    references: dict[tuple[int, str], list[IndicatorValue]],
+) -> CoreRow:
+    aggregate = indicator_aggregate(indicator=indicator, qpv_codes=codes, preloaded=preloaded)
+    departement = _reference(references.get((indicator.pk, TerritoryKind.DEPARTEMENT), []))
+    france = _reference(references.get((indicator.pk, TerritoryKind.FRANCE), []))
     outside, note = _outside(indicator, aggregate, departement)
     return CoreRow(
         indicator=indicator,

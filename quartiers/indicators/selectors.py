@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 
 from quartiers.geography.models import QPV
 from quartiers.indicators.aggregation import period_latest
@@ -110,28 +111,119 @@ class QpvCoreIndicator:
 
 
 def qpv_core_indicators(*, qpv: QPV) -> list[QpvCoreIndicator]:
-    """The core set for one QPV: value, rank among the département's QPV, reference values."""
-    peers = departement_qpvs(code=qpv.departement_code) or {qpv.code: qpv}
-    peers.setdefault(qpv.code, qpv)
-    references = _references(qpv)
+    """The core set for one QPV: value, rank among the département's QPV, reference values.
+
+    A fixed number of queries whatever the size of the core set (the QPV page is one of the
+    most visited): the periods, the values of the latest period of every core indicator for
+    every peer QPV, and the reference territories' values, each in one query.
+    """
+    peers = set(
+        QPV.objects.of_generation(settings.QPV_GENERATION)
+        .filter(departement_code=qpv.departement_code)
+        .values_list("code", flat=True)
+    )
+    peers.add(qpv.code)
+    indicators = list(Indicator.objects.filter(core_set=True))
+    if not indicators:
+        return []
+    latest = _latest_periods(indicators=indicators, codes=peers)
+    values = _peer_values(latest=latest, codes=peers)
+    comparisons = _comparisons(indicators=indicators, refs=_references(qpv))
     result = []
-    for indicator in Indicator.objects.filter(core_set=True):
-        table = indicator_qpv_table(indicator=indicator, qpvs=peers)
-        own = next(r for r in table if r.code == qpv.code)
+    for indicator in indicators:
+        table = values.get(indicator.pk, {})
+        own = table.get(qpv.code)
+        known = [row.value for row in table.values() if row.value is not None]
+        rank = None
+        if own is not None and own.value is not None:
+            # Competition ranking (1, 2, 2, 4): 1 + the number of strictly higher values.
+            rank = 1 + sum(1 for v in known if v > own.value)
         result.append(
             QpvCoreIndicator(
                 indicator=indicator,
-                value=own.value,
-                suppressed=own.suppressed,
-                rank=own.rank,
-                ranked_count=sum(1 for r in table if r.value is not None),
-                source=own.source,
-                vintage=own.vintage,
-                period=own.period,
-                comparisons=reference_comparisons(indicator=indicator, refs=references),
+                value=own.value if own else None,
+                suppressed=bool(own and own.suppressed),
+                rank=rank,
+                ranked_count=len(known),
+                source=own.source if own else "",
+                vintage=own.vintage if own else "",
+                period=own.period if own else "",
+                comparisons=comparisons.get(indicator.pk, []),
             )
         )
     return result
+
+
+def _latest_periods(*, indicators: list[Indicator], codes: set[str]) -> dict[int, str]:
+    """Indicator id → latest period with a QPV value among `codes` (same rule as
+    `indicator_qpv_table`)."""
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator__in=indicators,
+            territory_kind=TerritoryKind.QPV,
+            territory_code__in=sorted(codes),
+        )
+        .values_list("indicator_id", "period")
+        .distinct()
+    )
+    periods: dict[int, set[str]] = {}
+    for indicator_id, period in rows:
+        periods.setdefault(indicator_id, set()).add(period)
+    latest = {pk: period_latest(found) for pk, found in periods.items()}
+    return {pk: period for pk, period in latest.items() if period is not None}
+
+
+def _peer_values(
+    *, latest: dict[int, str], codes: set[str]
+) -> dict[int, dict[str, IndicatorValue]]:
+    """Indicator id → QPV code → its value of the indicator's latest period."""
+    if not latest:
+        return {}
+    by_period = Q()
+    for indicator_id, period in latest.items():
+        by_period |= Q(indicator_id=indicator_id, period=period)
+    rows = IndicatorValue.objects.filter(
+        by_period, territory_kind=TerritoryKind.QPV, territory_code__in=sorted(codes)
+    ).only("indicator_id", "territory_code", "period", "value", "suppressed", "source", "vintage")
+    values: dict[int, dict[str, IndicatorValue]] = {}
+    for row in rows:
+        values.setdefault(row.indicator_id, {})[row.territory_code] = row
+    return values
+
+
+def _comparisons(
+    *, indicators: list[Indicator], refs: list[tuple[str, str, str]]
+) -> dict[int, list[Comparison]]:
+    """`reference_comparisons` for several indicators in one query."""
+    where = Q()
+    for kind, code, _label in refs:
+        where |= Q(territory_kind=kind, territory_code=code)
+    rows = IndicatorValue.objects.filter(where, indicator__in=indicators)
+    grouped: dict[tuple[int, str, str], list[IndicatorValue]] = {}
+    for row in rows:
+        grouped.setdefault((row.indicator_id, row.territory_kind, row.territory_code), []).append(
+            row
+        )
+    out: dict[int, list[Comparison]] = {}
+    for indicator in indicators:
+        for kind, code, label in refs:
+            found = grouped.get((indicator.pk, kind, code))
+            if found:
+                out.setdefault(indicator.pk, []).append(_comparison(label, found))
+    return out
+
+
+def _comparison(label: str, rows: list[IndicatorValue]) -> Comparison:
+    latest = period_latest(r.period for r in rows)
+    row = next(r for r in rows if r.period == latest)
+    return Comparison(
+        label=label,
+        value=row.value,
+        suppressed=row.suppressed,
+        source=row.source,
+        vintage=row.vintage,
+        period=row.period,
+    )
 
 
 def _references(qpv: QPV) -> list[tuple[str, str, str]]:
@@ -150,25 +242,4 @@ def reference_comparisons(
     *, indicator: Indicator, refs: list[tuple[str, str, str]]
 ) -> list[Comparison]:
     """The latest value of `indicator` for each (kind, code, label) territory that has one."""
-    out = []
-    for kind, code, label in refs:
-        rows = list(
-            IndicatorValue.objects.filter(
-                indicator=indicator, territory_kind=kind, territory_code=code
-            )
-        )
-        if not rows:
-            continue
-        latest = period_latest(r.period for r in rows)
-        row = next(r for r in rows if r.period == latest)
-        out.append(
-            Comparison(
-                label=label,
-                value=row.value,
-                suppressed=row.suppressed,
-                source=row.source,
-                vintage=row.vintage,
-                period=row.period,
-            )
-        )
-    return out
+    return _comparisons(indicators=[indicator], refs=refs).get(indicator.pk, [])

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from quartiers.core.pagecache import public_page
 from quartiers.indicators.aggregation import aggregation_method, indicator_aggregate
 from quartiers.indicators.chart_builders import indicator_chart, key_figures_charts
 from quartiers.indicators.charts import Chart, chart_csv, chart_svg
@@ -82,6 +83,7 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
     return response
 
 
+@public_page()
 def key_figures(request: HttpRequest) -> HttpResponse:
     figures = key_figures_compute()
     charts = key_figures_charts(figures=figures)

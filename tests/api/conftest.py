@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.test import Client
 
@@ -19,9 +19,9 @@ from tests.georef.geocoder_conftest import addok_url  # noqa: F401
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> Iterator[None]:
     """Each test starts with no request counted against its client (quartiers/api/throttle)."""
-    cache.clear()
+    caches["api_throttle"].clear()
     yield
-    cache.clear()
+    caches["api_throttle"].clear()
 
 
 @pytest.fixture

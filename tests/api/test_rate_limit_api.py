@@ -3,7 +3,13 @@ client gets 429 with Retry-After and a French message; other clients are not aff
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +51,54 @@ def test_a_forged_forwarded_for_header_does_not_reset_the_count():
 def test_a_zero_rate_disables_the_limit():
     client = Client(REMOTE_ADDR="203.0.113.11")
     assert {client.get("/api/departements").status_code for _ in range(5)} == {200}
+
+
+_OTHER_WORKER = """
+import django
+django.setup()
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from quartiers.api.throttle import ClientRateThrottle
+request = RequestFactory().get("/api/departements", REMOTE_ADDR="203.0.113.12")
+request.user = AnonymousUser()
+print(ClientRateThrottle().allow_request(request))
+"""
+
+
+def _other_worker_allows(cache_dir: Path) -> bool:
+    """One request of the same client counted by another process (another gunicorn worker)."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CACHE_DIR": str(cache_dir),
+        "REDIS_URL": "",
+        "API_RATE_PER_MINUTE": "3",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", _OTHER_WORKER],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return out.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_every_worker_process_counts_against_the_same_limit(tmp_path):
+    shared = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path / "api-throttle"),
+        "KEY_PREFIX": "quartiers-api",
+    }
+    with override_settings(
+        API_RATE_PER_MINUTE=3, CACHES={**settings.CACHES, "api_throttle": shared}
+    ):
+        client = Client(REMOTE_ADDR="203.0.113.12")
+        assert client.get("/api/departements").status_code == 200
+        assert _other_worker_allows(tmp_path) is True
+        assert client.get("/api/departements").status_code == 200
+        # The limit (3) is reached across the two processes: both refuse now.
+        assert _other_worker_allows(tmp_path) is False
+        assert client.get("/api/departements").status_code == 429

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,17 +54,18 @@ class PageWatch:
         return self.console_errors + self.page_errors + self.external_requests
 
 
-@pytest.fixture
-def browser_page(chromium_browser, live_server) -> Iterator[tuple[object, PageWatch]]:
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
+@contextmanager
+def watched_page(browser, hosts: set[str]) -> Iterator[tuple[object, PageWatch]]:
+    """A page that may reach `hosts` and nothing else (the app must work with no network:
+    anything else is recorded and refused), with its console and page errors recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     page = context.new_page()
     watch = PageWatch()
-    live_host = urlsplit(live_server.url).hostname
 
     def _route(route):
-        if urlsplit(route.request.url).hostname == live_host:
+        if urlsplit(route.request.url).hostname in hosts:
             route.continue_()
-        else:  # the app must work with no network: anything else is recorded and refused
+        else:
             watch.external_requests.append(f"requête externe : {route.request.url}")
             route.abort()
 
@@ -73,5 +75,13 @@ def browser_page(chromium_browser, live_server) -> Iterator[tuple[object, PageWa
         lambda message: message.type == "error" and watch.console_errors.append(message.text),
     )
     page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
-    yield page, watch
-    context.close()
+    try:
+        yield page, watch
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def browser_page(chromium_browser, live_server) -> Iterator[tuple[object, PageWatch]]:
+    with watched_page(chromium_browser, {urlsplit(live_server.url).hostname}) as watched:
+        yield watched

@@ -12,8 +12,9 @@ from quartiers.georef.batch import BatchOptions, file_georeference
 from quartiers.georef.batch.chunks import Context, block_process, csv_records, rows_process
 from quartiers.georef.batch.columns import columns_detect
 from quartiers.georef.batch.readers import csv_blocks, source_inspect
-from quartiers.georef.batch.results import FORMULA_PREFIXES, qpv_names
+from quartiers.georef.batch.results import FORMULA_PREFIXES, positions_locate, qpv_names
 from quartiers.georef.batch.summary import Summary
+from quartiers.georef.contours import WGS84
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,15 @@ def test_reused_output_buffers_leave_the_bytes_unchanged(tmp_path, data_dir):
 
 def test_formula_prefixes_are_the_exports_ones():
     assert FORMULA_PREFIXES == EXPORT_PREFIXES
+
+
+def test_positions_all_in_metropolitan_france_skip_the_checks_with_the_same_answers():
+    rng = np.random.default_rng(9)
+    x, y = rng.uniform(2.9, 3.4, 50_000), rng.uniform(50.3, 50.8, 50_000)
+    quick = positions_locate(x=x, y=y, crs=WGS84, generation=2024, distances="band")
+    # A score (without match types) changes nothing but goes through every check.
+    checked = positions_locate(
+        x=x, y=y, crs=WGS84, generation=2024, distances="band", score=np.full(len(x), np.nan)
+    )
+    for name in ("primary", "status", "distance", "lon", "lat", "remark", "score"):
+        assert np.array_equal(getattr(quick, name), getattr(checked, name), equal_nan=True), name

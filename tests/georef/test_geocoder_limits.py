@@ -25,7 +25,21 @@ def _client(url: str, **options: object) -> GeocoderClient:
     return GeocoderClient(GeocoderConfig(**{**defaults, **options}))
 
 
-def test_the_rate_limiter_never_exceeds_its_rate_in_any_second(flaky_server):
+def _busiest_second(times: list[float]) -> int:
+    return max(sum(1 for t in times if t0 <= t < t0 + 1.0) for t0 in times)
+
+
+def test_the_rate_limiter_never_exceeds_its_rate_in_any_second(flaky_server, monkeypatch):
+    # When each request leaves the client: the limiter's own guarantee, exact whatever the load.
+    sent: list[float] = []
+    acquire = TokenBucket.acquire
+
+    def recorded_acquire(bucket: TokenBucket) -> float:
+        waited = acquire(bucket)
+        sent.append(time.monotonic())
+        return waited
+
+    monkeypatch.setattr(TokenBucket, "acquire", recorded_acquire)
     rate = 20
     with _client(flaky_server.url, rate_per_s=rate, max_concurrency=4) as client:
         queries = [AddressQuery(f"{n} rue de Paris Lille") for n in range(45)]
@@ -35,9 +49,11 @@ def test_the_rate_limiter_never_exceeds_its_rate_in_any_second(flaky_server):
     assert len(results) == 45 and all(r.found for r in results)
     # 45 requests spaced by 1/20 s: at least 44/20 = 2.2 s.
     assert elapsed >= 44 / rate - 0.05
-    times = flaky_server.times
-    busiest = max(sum(1 for t in times if t0 <= t < t0 + 1.0) for t0 in times)
-    assert busiest <= rate + 1
+    assert len(sent) == 45
+    assert _busiest_second(sent) <= rate + 1  # the bucket's burst is 1
+    # What the server saw: the same, give or take the scheduling of 4 threads on a busy machine
+    # (a request delayed on its way arrives next to the following one).
+    assert _busiest_second(flaky_server.times) <= rate + 4
 
 
 def test_a_token_bucket_spaces_requests_by_one_over_the_rate():

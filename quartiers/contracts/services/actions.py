@@ -20,6 +20,7 @@ from django.utils import timezone
 from quartiers.contracts.choices import MAX_PRIORITY_ACTIONS, ActionStatus, Theme
 from quartiers.contracts.models import Action, Contract, FollowUpNote, Milestone
 from quartiers.core.audit import AuditAction, AuditEntry, audit_for, audit_record, audit_value
+from quartiers.core.pagecache import data_changed
 from quartiers.geography.models import QPV
 
 # Fields of the action edit form, in display order, with their French labels.
@@ -223,6 +224,7 @@ def action_update(
         )
         if updated != 1:  # pragma: no cover - guarded by select_for_update above
             raise ActionConflict(action=current, rows=[])
+        data_changed()  # QuerySet.update() sends no post_save (quartiers/core/pagecache.py)
         if "qpvs" in values:
             current.qpvs.set(values["qpvs"])
         changes["version"] = {

@@ -38,6 +38,7 @@ from quartiers.contracts.services import (
 )
 from quartiers.contracts.tables import CONTRACT_COLUMNS, contract_rows
 from quartiers.core.audit import audit_for
+from quartiers.core.pagecache import public_page
 from quartiers.geography.exports import table_response
 
 LIST_TITLE = "Contrats de ville « quartiers 2030 »"
@@ -47,6 +48,7 @@ def _generation(request: HttpRequest) -> int:
     return 2015 if request.GET.get("generation") == "2015" else 2024
 
 
+@public_page()
 def contract_list_view(request: HttpRequest) -> HttpResponse:
     generation = _generation(request)
     contracts = list(contract_list(generation=generation))

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from quartiers.core.pagecache import public_page
 from quartiers.geography.models import EPCI, QPV, Arrondissement, Commune, Departement
 from quartiers.geography.selectors import (
     npnru_estimated_q,
@@ -35,6 +36,7 @@ def _qpv_summary(qpvs) -> dict[str, object]:
     }
 
 
+@public_page()
 def qpv_detail(request: HttpRequest, code: str) -> HttpResponse:
     generation = request_generation(request)
     qpv = get_object_or_404(

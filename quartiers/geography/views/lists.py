@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from quartiers.core.pagecache import public_page
 from quartiers.geography import tables
 from quartiers.geography.exports import EXPORT_FORMATS, geojson_response, table_response
 from quartiers.geography.forms import CommuneFilterForm, EPCIFilterForm, QPVFilterForm
@@ -67,6 +68,7 @@ def _qpv_filtered(request: HttpRequest) -> tuple[QPVFilterForm, int, QuerySet]:
     return form, generation, qpvs
 
 
+@public_page(params=("q", "commune", "epci", "arrondissement", "npnru", "page"))
 def qpv_list(request: HttpRequest) -> HttpResponse:
     form, generation, qpvs = _qpv_filtered(request)
     page = page_get(request, qpvs)

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
+from quartiers.core.pagecache import public_page
 from quartiers.geography.mapdata import (
     AREA_KINDS,
     LAYERS,
@@ -27,6 +28,7 @@ LAYER_LABELS = {
 }
 
 
+@public_page()
 def map_page(request: HttpRequest) -> HttpResponse:
     generation = request_generation(request)
     query = f"?generation={generation}"

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from quartiers.georef.batch import kernels
 from quartiers.georef.batch.columns import ROLE_LABELS, ColumnMapping
 from quartiers.georef.batch.errors import BatchInputError
 from quartiers.georef.batch.readers import Block
@@ -30,6 +29,7 @@ from quartiers.georef.batch.results import (
 from quartiers.georef.batch.summary import Summary
 from quartiers.georef.contours import LAMBERT93, WGS84
 from quartiers.georef.engine import Distances
+from quartiers.georef.native import loops
 
 Geocode = Callable[[list], list]  # list[AddressQuery] -> list[GeocodeResult], same order
 
@@ -52,6 +52,7 @@ class Context:
     # spares the kernel the page faults of fresh memory (about a tenth of its time).
     _free: list[np.ndarray] = field(default_factory=list)
     _free_lock: threading.Lock = field(default_factory=threading.Lock)
+    _workspace: tuple[np.ndarray, ...] | None = None
 
     @property
     def crs(self) -> str:
@@ -73,6 +74,17 @@ class Context:
             suffixes = [f";{self.generation};{cell_csv(cell_safe(r))}\r\n" for r in REMARKS]
             self._tables = (*_table(prefixes), *_table(suffixes))
         return self._tables
+
+    def workspace(self, n: int) -> tuple[np.ndarray, ...]:
+        """starts, ends, x, y, flags for n rows: the same arrays block after block (fresh
+        memory costs a page fault per 4 KiB). Only the block being computed uses them."""
+        if self._workspace is None or len(self._workspace[0]) < n:
+            size = n + n // 8
+            self._workspace = (
+                np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64),
+                np.empty(size), np.empty(size), np.empty(size, dtype=np.uint8),
+            )  # fmt: skip
+        return tuple(array[:n] for array in self._workspace)
 
     def buffer_take(self, size: int) -> np.ndarray:
         """A free output buffer of at least ``size`` bytes (a new one if none fits)."""
@@ -133,25 +145,19 @@ def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int
     data = block.data
     n = block.lines + (0 if data.endswith(b"\n") else 1)
     buf = np.frombuffer(data, dtype=np.uint8)
-    starts = np.empty(n, dtype=np.int64)
-    ends = np.empty(n, dtype=np.int64)
-    x = np.empty(n)
-    y = np.empty(n)
-    flags = np.empty(n, dtype=np.uint8)
+    starts, ends, x, y, flags = ctx.workspace(n)
     role_x, role_y = ctx.coordinate_roles
     delim = ord(ctx.delimiter)
 
     def parse(begin: int, end: int, first: int, count: int) -> None:
-        kernels.lines_parse(
+        rows = slice(first, first + count)
+        loops.lines_parse(
             buf[begin:end], count, delim, len(ctx.header), ctx.mapping.columns[role_x],
-            ctx.mapping.columns[role_y], ctx.delimiter != ";", starts[first:first + count],
-            ends[first:first + count], x[first:first + count], y[first:first + count],
-            flags[first:first + count],
+            ctx.mapping.columns[role_y], ctx.delimiter != ";", begin, starts[rows], ends[rows],
+            x[rows], y[rows], flags[rows],
         )  # fmt: skip
-        starts[first : first + count] += begin
-        ends[first : first + count] += begin
 
-    # Two halves of the block on two threads (the kernels release the GIL).
+    # Two halves of the block on two threads (the compiled loops release the GIL).
     middle = data.find(b"\n", len(data) // 2) + 1
     if n < 2 * MIN_SPLIT_ROWS or middle <= 0 or middle >= len(data):
         parse(0, len(data), 0, n)
@@ -161,44 +167,42 @@ def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int
         parse(0, middle, 0, n_first)
         other.result()
     slow: dict[int, tuple[list[str], str | None]] = {}
-    keep = np.ones(n, dtype=bool)
+    blank = []
     for r in np.flatnonzero(flags).tolist():
         text = data[starts[r] : ends[r]].decode("utf-8")
         if not text:
-            keep[r] = False
+            blank.append(r)
             continue
         fields = text.split(ctx.delimiter)
         x[r], y[r], error = _coordinates_parse(fields, block.first_line + r, ctx)
         slow[r] = (fields, error)
-    if not keep.all():
-        rows = np.flatnonzero(keep)
-        slow = {int(np.searchsorted(rows, r)): v for r, v in slow.items()}
-        starts, ends, x, y = starts[rows], ends[rows], x[rows], y[rows]
+    if blank:
+        kept = np.delete(np.arange(n), blank)
+        slow = {int(np.searchsorted(kept, r)): v for r, v in slow.items()}
+        starts, ends, x, y = starts[kept], ends[kept], x[kept], y[kept]
     located = positions_locate(
         x=x, y=y, crs=ctx.crs, generation=ctx.generation, distances=ctx.distances
     )
     ctx.summary.add(located, ctx.codes)
-    slow_rows = np.full(len(starts), -1, dtype=np.int64)
-    pieces = []
-    for k, (i, (fields, error)) in enumerate(sorted(slow.items())):
-        slow_rows[i] = k
-        pieces.append(_row_output(fields, located, i, ctx, remark=error))
+    slow_rows = np.array(sorted(slow), dtype=np.int64)
+    pieces = [
+        _row_output(fields, located, i, ctx, remark=error)
+        for i, (fields, error) in sorted(slow.items())
+    ]
     slow_bytes, slow_off = _table_bytes(pieces)
     prefix_bytes, prefix_off, suffix_bytes, suffix_off = ctx.tables()
-    prefix_key = (located.primary.astype(np.int64) + 1) * len(STATUS_TEXT) + located.status
-    remark = located.remark.astype(np.int64)
     per_row = int(np.diff(prefix_off).max()) + int(np.diff(suffix_off).max()) + 80
-    if delim != 59:  # rows holding a ";" are slow rows, written from their own text
-        buf = np.where(buf == delim, np.uint8(59), buf)
 
     def write(a: int, b: int) -> memoryview:
         if a >= b:
             return memoryview(b"")
+        ka, kb = np.searchsorted(slow_rows, (a, b)).tolist()
         out = ctx.buffer_take(int(ends[b - 1] - starts[a]) + (b - a) * per_row + len(slow_bytes))
-        size = kernels.lines_write(
-            buf, starts[a:b], ends[a:b], prefix_key[a:b], prefix_bytes, prefix_off,
-            located.distance[a:b], located.lon[a:b], located.lat[a:b], remark[a:b],
-            suffix_bytes, suffix_off, slow_rows[a:b], slow_bytes, slow_off, out,
+        size = loops.lines_write(
+            buf, delim, starts[a:b], ends[a:b], located.primary[a:b], located.status[a:b],
+            len(STATUS_TEXT), prefix_bytes, prefix_off, located.distance[a:b],
+            located.lon[a:b], located.lat[a:b], located.remark[a:b], suffix_bytes, suffix_off,
+            slow_rows[ka:kb] - a, slow_bytes, slow_off[ka : kb + 1], out,
         )  # fmt: skip
         return memoryview(out)[:size]
 

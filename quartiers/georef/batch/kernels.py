@@ -1,4 +1,6 @@
-"""Compiled loops (numba) of the fast path for CSV files of coordinates.
+"""Compiled loops (numba) of the fast path for CSV files of coordinates: the reference and the
+fallback of their C twins (quartiers/georef/native/georef.c, used when a C compiler is
+available; see native/__init__.py); callers go through quartiers.georef.native.loops.
 
 ``lines_parse`` finds the records of a block of UTF-8 bytes without quotes and parses the two
 coordinate fields; ``lines_write`` writes the output records. Any record they cannot handle
@@ -21,10 +23,12 @@ SLOW = np.uint8(1)
 
 
 @numba.njit(cache=True, nogil=True)
-def lines_parse(buf, n, delim, nfields, ilon, ilat, check_semicolon, starts, ends, lon, lat, flags):
-    """Fill starts/ends (record bytes without the line end), lon/lat and flags for the n
-    records of buf (UTF-8, no quote character). One pass over the bytes: the two coordinate
-    fields are parsed while they are scanned."""
+def lines_parse(
+    buf, n, delim, nfields, ilon, ilat, check_semicolon, base, starts, ends, lon, lat, flags
+):
+    """Fill starts/ends (record bytes without the line end, as offsets in buf plus ``base``),
+    lon/lat and flags for the n records of buf (UTF-8, no quote character). One pass over the
+    bytes: the two coordinate fields are parsed while they are scanned."""
     pow10 = POW10
     size = len(buf)
     # Byte classes: 0 plain, 1 field or line end (delimiter, LF, CR), 2 flags the record
@@ -114,8 +118,8 @@ def lines_parse(buf, n, delim, nfields, ilon, ilat, check_semicolon, starts, end
                 i += 1
             position = i + 1
             break
-        starts[row] = start
-        ends[row] = end
+        starts[row] = base + start
+        ends[row] = base + end
         if end == start or field != nfields:
             flag = 1
         lon[row] = lon_value
@@ -195,15 +199,18 @@ def _fixed1(out, pos, value, pairs):
 @numba.njit(cache=True, nogil=True)
 def lines_write(
     buf,
+    delim,
     starts,
     ends,
-    prefix_key,
+    primary,
+    status,
+    nstatus,
     prefix_bytes,
     prefix_off,
     distance,
     lon,
     lat,
-    suffix_key,
+    remark,
     suffix_bytes,
     suffix_off,
     slow_rows,
@@ -211,22 +218,41 @@ def lines_write(
     slow_off,
     out,
 ):
-    """Write every record: the input fields (``buf`` has its delimiters already turned into
-    ';'), then
-    prefix[key] (";code;name;status;score;"), distance, ";" (empty label) ";", lon, ";", lat,
-    suffix[key] (";generation;remark\\r\\n"). Rows with slow_rows[i] >= 0 are copied from
-    slow_bytes instead. Returns the number of bytes written.
+    """Write every record: the input fields (``delim`` turned into ';': a record holding a ';'
+    is a slow row when the delimiter is not ';'), then
+    prefix[(primary + 1) * nstatus + status] (";code;name;status;score;"), distance, ";"
+    (empty label) ";", lon, ";", lat, suffix[remark] (";generation;remark\r\n"). Row
+    slow_rows[k] (increasing) is copied from slow_bytes[slow_off[k]:slow_off[k + 1]] instead.
+    Returns the number of bytes written, -1 when ``out`` is too small (nothing written past it).
 
     Numbers: half-even rounding of value * 10**decimals, decimal comma (as ``fixed``)."""
     pairs = DIGIT_PAIRS
+    limit = len(out)
     pos = 0
+    k = 0
+    nslow = len(slow_rows)
+    next_slow = slow_rows[0] if nslow > 0 else len(starts)
     for row in range(len(starts)):
-        k = slow_rows[row]
-        if k >= 0:
+        if row == next_slow:
+            if slow_off[k + 1] - slow_off[k] > limit - pos:
+                return -1
             pos = _copy(out, pos, slow_bytes, slow_off[k], slow_off[k + 1])
+            k += 1
+            next_slow = slow_rows[k] if k < nslow else len(starts)
             continue
-        pos = _copy(out, pos, buf, starts[row], ends[row])
-        key = prefix_key[row]
+        key = (np.int64(primary[row]) + 1) * nstatus + status[row]
+        suffix = remark[row]
+        need = ends[row] - starts[row] + prefix_off[key + 1] - prefix_off[key]
+        need += suffix_off[suffix + 1] - suffix_off[suffix] + 80  # the numbers: 79 at most
+        if need > limit - pos:
+            return -1
+        if delim == 59:
+            pos = _copy(out, pos, buf, starts[row], ends[row])
+        else:
+            for j in range(starts[row], ends[row]):
+                c = buf[j]
+                out[pos] = 59 if c == delim else c
+                pos += 1
         pos = _copy(out, pos, prefix_bytes, prefix_off[key], prefix_off[key + 1])
         if not np.isnan(distance[row]):
             pos = _fixed1(out, pos, distance[row], pairs)
@@ -239,6 +265,5 @@ def lines_write(
         pos += 1
         if not np.isnan(lat[row]):
             pos = _fixed6(out, pos, lat[row], pairs)
-        key = suffix_key[row]
-        pos = _copy(out, pos, suffix_bytes, suffix_off[key], suffix_off[key + 1])
+        pos = _copy(out, pos, suffix_bytes, suffix_off[suffix], suffix_off[suffix + 1])
     return pos

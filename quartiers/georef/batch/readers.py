@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -194,23 +195,39 @@ def csv_blocks(
     """Blocks of whole records from byte offset ``start`` (default: the first data row)."""
     offset = info.data_offset if start is None else start
     line = first_line
-    pending = b""
     with info.path.open("rb") as handle:
-        handle.seek(offset)
-        while True:
-            chunk = handle.read(block_bytes)
-            data = pending + chunk
-            if not data:
-                return
-            cut = len(data) if not chunk else _record_boundary(data)
-            if cut == 0:  # one record longer than a block: read more
-                pending = data
-                continue
-            raw, pending = data[:cut], data[cut:]
+        size = os.fstat(handle.fileno()).st_size
+        while offset < size:
+            raw = _block_read(handle, offset, min(block_bytes, size - offset), size)
             lines = raw.count(b"\n")
-            yield Block(offset, offset + cut, line, _utf8(raw, info, line), lines)
-            offset += cut
+            yield Block(offset, offset + len(raw), line, _utf8(raw, info, line), lines)
+            offset += len(raw)
             line += lines
+
+
+_PROBE_BYTES = 64 << 10
+
+
+def _block_read(handle, offset: int, span: int, size: int) -> bytes:
+    """The whole records that start at ``offset`` within ``span`` bytes (more when one record
+    is longer; everything left at the end of the file), read with a single copy: the last
+    line end is found in the span's tail first, then exactly that much is read (a block cut
+    after the read would cost two more copies of it)."""
+    while offset + span < size:
+        probe = min(span, _PROBE_BYTES)
+        handle.seek(offset + span - probe)
+        end = handle.read(probe).rfind(b"\n")
+        if end >= 0:
+            handle.seek(offset)
+            data = handle.read(span - probe + end + 1)
+            if b'"' not in data:
+                return data
+            cut = _record_boundary(data)  # a quoted field may hold line ends
+            if cut:
+                return data if cut == len(data) else data[:cut]
+        span = min(2 * span, size - offset)  # no record ends in the span: a longer one
+    handle.seek(offset)
+    return handle.read(size - offset)
 
 
 def _record_boundary(data: bytes) -> int:

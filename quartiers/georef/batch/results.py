@@ -112,6 +112,26 @@ def in_boxes(lon: np.ndarray, lat: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     return inside
 
 
+def _all_in(x: np.ndarray, y: np.ndarray) -> bool:
+    """Every (x, y) finite and inside the first box (metropolitan France); NaN fails."""
+    x0, x1, y0, y1 = FRANCE_BOXES[0]
+    return bool(x.min() >= x0 and x.max() <= x1 and y.min() >= y0 and y.max() <= y1)
+
+
+_constants: dict[tuple, np.ndarray] = {}
+
+
+def _constant(n: int, value: float, dtype: type) -> np.ndarray:
+    """A read-only array of n times ``value``, shared (one allocation for every block)."""
+    key = (value if value == value else "nan", np.dtype(dtype).str)
+    array = _constants.get(key)
+    if array is None or len(array) < n:
+        array = np.full(max(n, 1 << 20), value, dtype=dtype)
+        array.flags.writeable = False
+        _constants[key] = array
+    return array[:n]
+
+
 def number_parse(text: str) -> float | None:
     """The generic path's number parser (same acceptance as the compiled one, plus spaces and
     exponents); None when the text is not a number."""
@@ -131,8 +151,17 @@ def positions_locate(
     score: np.ndarray | None = None,
     match_type: np.ndarray | None = None,
 ) -> Located:
-    """Check and locate positions (NaN: no position, already reported by the caller)."""
+    """Check and locate positions (NaN: no position, already reported by the caller). The
+    result's lon/lat may be ``x``/``y`` themselves."""
     n = len(x)
+    if n and crs != LAMBERT93 and score is None and match_type is None and _all_in(x, y):
+        # The usual file: every position valid and in metropolitan France, nothing swapped or
+        # outside; no copy and no mask to make (same answers as below).
+        result = points_locate(lon=x, lat=y, generation=generation, distances=distances)
+        return Located(
+            result.primary, result.status, result.distance_m, x, y, _constant(n, 0, np.int8),
+            _constant(n, np.nan, np.float64),
+        )  # fmt: skip
     x = np.asarray(x, dtype=np.float64).copy()
     y = np.asarray(y, dtype=np.float64).copy()
     remark = np.zeros(n, dtype=np.int8)

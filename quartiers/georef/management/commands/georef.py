@@ -23,6 +23,10 @@ from quartiers.georef.loader import GeorefError
 
 
 class Command(BaseCommand):
+    # A data command: Django's system checks import every URLconf, view and template tag
+    # module (WeasyPrint, the API's pydantic schemas…), about 1.5 s a run; `manage.py check`
+    # (CI, deployment) runs them.
+    requires_system_checks: list[str] = []
     help = (
         "Géoréférence un fichier CSV ou XLSX (adresses, longitude/latitude ou X/Y Lambert-93) : "
         "QPV, statut, distance à la limite, pour chaque ligne."
