@@ -10,8 +10,9 @@ from quartiers.contracts.choices import (
     SignatoryStatus,
     Theme,
 )
-from quartiers.contracts.models import Action, Contract
+from quartiers.contracts.models import Action, Contract, Milestone
 from quartiers.contracts.services.documents import document_max_bytes
+from quartiers.contracts.services.milestones import MilestoneValues
 from quartiers.core.widgets import INPUT_ATTRS, SELECT_ATTRS, DateInput
 from quartiers.geography.models import QPV
 from quartiers.organisation.models import PrefectDelegate
@@ -76,6 +77,68 @@ class ActionForm(forms.ModelForm):
 class MilestoneForm(forms.Form):
     label = forms.CharField(label="Jalon", max_length=250, widget=forms.TextInput(attrs=_INPUT))
     due_on = forms.DateField(label="Échéance", widget=DateInput())
+
+
+class MilestoneEditForm(forms.Form):
+    """« Modifier le jalon »; the hidden `loaded_*` fields carry the values the form was
+    loaded with (optimistic concurrency, see quartiers/contracts/services/milestones.py)."""
+
+    label = forms.CharField(
+        label="Intitulé du jalon",
+        max_length=250,
+        widget=forms.TextInput(attrs=_INPUT),
+        error_messages={
+            "required": "L’intitulé du jalon est obligatoire.",
+            "max_length": "L’intitulé du jalon compte 250 caractères au plus.",
+        },
+    )
+    due_on = forms.DateField(
+        label="Échéance",
+        widget=DateInput(),
+        error_messages={
+            "required": "L’échéance est obligatoire.",
+            "invalid": "Échéance invalide : saisissez une date.",
+        },
+    )
+    done_on = forms.DateField(
+        label="Réalisé le",
+        required=False,
+        widget=DateInput(),
+        help_text="Laissez vide si le jalon n’est pas réalisé (retire une date saisie par erreur).",
+        error_messages={"invalid": "Date de réalisation invalide : saisissez une date."},
+    )
+    loaded_label = forms.CharField(widget=forms.HiddenInput, required=False, strip=False)
+    loaded_due_on = forms.DateField(widget=forms.HiddenInput, required=False)
+    loaded_done_on = forms.DateField(widget=forms.HiddenInput, required=False)
+
+    @staticmethod
+    def initial_for(milestone: Milestone) -> dict[str, object]:
+        values = {
+            "label": milestone.label,
+            "due_on": milestone.due_on,
+            "done_on": milestone.done_on,
+        }
+        return {**values, **{f"loaded_{name}": value for name, value in values.items()}}
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if not self.errors and data.get("loaded_due_on") is None:
+            raise forms.ValidationError(
+                "Formulaire incomplet : rechargez la page du jalon puis recommencez."
+            )
+        return data
+
+    def values(self) -> MilestoneValues:
+        data = self.cleaned_data
+        return MilestoneValues(label=data["label"], due_on=data["due_on"], done_on=data["done_on"])
+
+    def loaded(self) -> MilestoneValues:
+        data = self.cleaned_data
+        return MilestoneValues(
+            label=data["loaded_label"],
+            due_on=data["loaded_due_on"],
+            done_on=data["loaded_done_on"],
+        )
 
 
 class MilestoneDoneForm(forms.Form):

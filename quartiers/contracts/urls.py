@@ -16,6 +16,10 @@ urlpatterns = [
     path("contrats/actions/<int:pk>/jalons/", views.milestone_add_view, name="milestone_add"),
     path("contrats/actions/<int:pk>/notes/", views.note_add_view, name="note_add"),
     path("contrats/jalons/<int:pk>/", views.milestone_done_view, name="milestone_done"),
+    path("contrats/jalons/<int:pk>/modifier/", views.milestone_edit_view, name="milestone_edit"),
+    path(
+        "contrats/jalons/<int:pk>/supprimer/", views.milestone_delete_view, name="milestone_delete"
+    ),
     path("contrats/<str:code>/", views.contract_detail_view, name="contract_detail"),
     path("contrats/<str:code>/statut/", views.transition_view, name="transition"),
     path(

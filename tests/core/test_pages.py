@@ -23,3 +23,22 @@ def test_agent_can_log_in(client, prefecture_agent):
     )
     assert response.status_code == 200
     assert response.context["user"].is_authenticated
+
+
+def test_an_account_without_a_role_is_told_it_awaits_one(client, prefecture_agent):
+    from quartiers.core.models import Role, User
+
+    pending = User.objects.create_user(
+        username="nouvel-agent",
+        password="x",
+        role=Role.NONE,
+        first_name="Alix",
+        last_name="Nouveau",
+    )
+    assert 'data-testid="role-pending"' not in client.get("/").content.decode()
+    client.force_login(pending)
+    html = client.get("/").content.decode()
+    assert "Votre compte est en attente d’un rôle" in html
+    assert "Alix Nouveau" in html
+    client.force_login(prefecture_agent)
+    assert 'data-testid="role-pending"' not in client.get("/").content.decode()

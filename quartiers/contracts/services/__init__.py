@@ -19,12 +19,20 @@ from quartiers.contracts.services.contracts import (
     signatory_status_set,
 )
 from quartiers.contracts.services.documents import DocumentRefused, document_upload
+from quartiers.contracts.services.milestones import (
+    MilestoneConflict,
+    MilestoneValues,
+    milestone_delete,
+    milestone_edit,
+)
 
 __all__ = [
     "ActionConflict",
     "ConflictRow",
     "ContractRuleError",
     "DocumentRefused",
+    "MilestoneConflict",
+    "MilestoneValues",
     "PriorityLimitError",
     "action_create",
     "action_update",
@@ -33,6 +41,8 @@ __all__ = [
     "contract_transition",
     "document_upload",
     "milestone_add",
+    "milestone_delete",
+    "milestone_edit",
     "milestone_update",
     "note_add",
     "signatory_add",

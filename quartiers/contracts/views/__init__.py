@@ -5,7 +5,9 @@ from quartiers.contracts.views.actions import (
     action_export,
     follow_up,
     milestone_add_view,
+    milestone_delete_view,
     milestone_done_view,
+    milestone_edit_view,
     note_add_view,
 )
 from quartiers.contracts.views.contracts import (
@@ -36,7 +38,9 @@ __all__ = [
     "document_upload_view",
     "follow_up",
     "milestone_add_view",
+    "milestone_delete_view",
     "milestone_done_view",
+    "milestone_edit_view",
     "note_add_view",
     "signatory_add_view",
     "signatory_status_view",

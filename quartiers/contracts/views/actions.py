@@ -15,6 +15,7 @@ from quartiers.contracts.forms import (
     ActionForm,
     FollowUpFilterForm,
     MilestoneDoneForm,
+    MilestoneEditForm,
     MilestoneForm,
     NoteForm,
 )
@@ -34,10 +35,13 @@ from quartiers.contracts.selectors import (
 )
 from quartiers.contracts.services import (
     ActionConflict,
+    MilestoneConflict,
     PriorityLimitError,
     action_create,
     action_update,
     milestone_add,
+    milestone_delete,
+    milestone_edit,
     milestone_update,
     note_add,
 )
@@ -220,6 +224,80 @@ def milestone_done_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, "Date de réalisation invalide.")
+    return redirect(reverse("contracts:action_detail", args=[milestone.action_id]) + "#jalons")
+
+
+def _milestone(pk: int) -> Milestone:
+    return get_object_or_404(Milestone.objects.select_related("action__contract"), pk=pk)
+
+
+def _milestone_page(request, *, form, milestone, conflict=None, status=200) -> HttpResponse:
+    action = milestone.action
+    return render(
+        request,
+        "contracts/milestone_form.html",
+        {
+            "title": f"Modifier le jalon « {milestone.label} »",
+            "breadcrumb": _crumbs(action, "Modifier le jalon"),
+            "form": form,
+            "milestone": milestone,
+            "action": action,
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+def milestone_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """« Modifier le jalon »: same rights as adding one (edit right on the action)."""
+    milestone = _milestone(pk)
+    if (denied := edit_required(request, milestone.action)) is not None:
+        return denied
+    if request.method != "POST":
+        form = MilestoneEditForm(initial=MilestoneEditForm.initial_for(milestone))
+        return _milestone_page(request, form=form, milestone=milestone)
+    form = MilestoneEditForm(request.POST)
+    if form.is_valid():
+        try:
+            milestone_edit(
+                milestone=milestone, user=request.user, values=form.values(), loaded=form.loaded()
+            )
+        except MilestoneConflict as exc:
+            # Keep the user's input; carry the current values so that a deliberate second
+            # save (after reading the differences) goes through.
+            data = request.POST.copy()
+            for name, value in MilestoneEditForm.initial_for(exc.milestone).items():
+                if name.startswith("loaded_"):
+                    data[name] = "" if value is None else str(value)
+            form = MilestoneEditForm(data)
+            form.is_valid()
+            return _milestone_page(
+                request, form=form, milestone=exc.milestone, conflict=exc, status=409
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                _apply_service_error(form, exc)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Jalon modifié.")
+            return redirect(
+                reverse("contracts:action_detail", args=[milestone.action_id]) + "#jalons"
+            )
+    return _milestone_page(request, form=form, milestone=milestone, status=400)
+
+
+@require_POST
+def milestone_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = _milestone(pk)
+    if (denied := edit_required(request, milestone.action)) is not None:
+        return denied
+    try:
+        milestone_delete(milestone=milestone, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Jalon « {milestone.label} » supprimé.")
     return redirect(reverse("contracts:action_detail", args=[milestone.action_id]) + "#jalons")
 
 
