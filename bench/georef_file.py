@@ -75,30 +75,11 @@ def generate(path: Path, rows: int, seed: int = 2024) -> None:
             )
 
 
-def phase_floor(source: Path, target: Path) -> int:
-    rows = 0
-    pending = b""
-    with source.open("rb") as src, target.open("wb") as dst:
-        dst.write(b"\xef\xbb\xbf")
-        while True:
-            chunk = src.read(16 << 20)
-            data = pending + chunk
-            if not data:
-                break
-            cut = data.rfind(b"\n") + 1 if chunk else len(data)
-            block, pending = data[:cut], data[cut:]
-            lines = block.split(b"\n")
-            if lines and lines[-1] == b"":
-                lines.pop()
-            rows += len(lines)
-            dst.write(b"\r\n".join(lines) + b"\r\n")
-    return rows - 1
-
-
 WIDE_TAIL = b";;;hors QPV;;;;3,060000;50,630000;2024;\r\n"
 
 
-def phase_floor_wide(source: Path, target: Path) -> int:
+def _copy_lines(source: Path, target: Path, line_end: bytes) -> int:
+    """16 MiB blocks cut on the last line end, each line written back followed by line_end."""
     rows = 0
     pending = b""
     with source.open("rb") as src, target.open("wb") as dst:
@@ -114,8 +95,16 @@ def phase_floor_wide(source: Path, target: Path) -> int:
             if lines and lines[-1] == b"":
                 lines.pop()
             rows += len(lines)
-            dst.write(WIDE_TAIL.join(lines) + WIDE_TAIL)
+            dst.write(line_end.join(lines) + line_end)
     return rows - 1
+
+
+def phase_floor(source: Path, target: Path) -> int:
+    return _copy_lines(source, target, b"\r\n")
+
+
+def phase_floor_wide(source: Path, target: Path) -> int:
+    return _copy_lines(source, target, WIDE_TAIL)
 
 
 def phase_csv_copy(source: Path, target: Path) -> int:

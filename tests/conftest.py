@@ -12,18 +12,14 @@ from quartiers.core.models import Role, User
 # Headless Chromium fixtures (one Playwright session for the whole run), for every app's tests.
 pytest_plugins = ["tests.browser.fixtures"]
 
-# The data version of the cached public pages (quartiers/core/pagecache.py) stays inside this
-# test process: the shared file store under var/cache would mix concurrent test runs. Set before
-# any test opens that cache.
-settings.CACHES["page_versions"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "page-versions-tests",
-}
-# Same for the API rate-limit counters.
-settings.CACHES["api_throttle"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "api-throttle-tests",
-}
+# The shared stores of the data version of the cached public pages (quartiers/core/pagecache.py)
+# and of the API rate-limit counters stay inside this test process: the shared file stores under
+# var/cache would mix concurrent test runs. Set before any test opens those caches.
+for _name in ("page_versions", "api_throttle"):
+    settings.CACHES[_name] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": f"{_name}-tests",
+    }
 
 
 @pytest.fixture(scope="session", autouse=True)

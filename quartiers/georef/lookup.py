@@ -252,6 +252,11 @@ def metres_text(value: float) -> str:
     return f"{value:.0f} m"
 
 
+def decimal_text(value: float) -> str:
+    """« 0,80 » (two decimals, French decimal comma)."""
+    return f"{value:.2f}".replace(".", ",")
+
+
 def _reasons(
     *, status: int, distance: float, nearest: QpvRef | None, geocoded: GeocodeResult | None
 ) -> list[str]:
@@ -268,10 +273,9 @@ def _reasons(
             reasons.append(f"adresse trouvée seulement au niveau {MATCH_LEVELS[geocoded.type]}")
         min_score = float(settings.GEOREF_MIN_SCORE)
         if geocoded.score is None or geocoded.score < min_score:
-            score = "inconnu" if geocoded.score is None else f"{geocoded.score:.2f}"
+            score = "inconnu" if geocoded.score is None else decimal_text(geocoded.score)
             reasons.append(
-                f"score de géocodage faible ({score.replace('.', ',')}, fiable à partir de "
-                f"{min_score:.2f})".replace(".", ",")
+                f"score de géocodage faible ({score}, fiable à partir de {decimal_text(min_score)})"
             )
     return reasons
 

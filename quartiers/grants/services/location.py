@@ -35,6 +35,7 @@ from quartiers.georef.geocoder import (
     addresses_geocode,
 )
 from quartiers.georef.loader import points_locate
+from quartiers.georef.lookup import decimal_text, metres_text
 from quartiers.grants.choices import LocationSource, QpvLocation
 from quartiers.grants.models import Association
 
@@ -204,19 +205,6 @@ def location_reasons(
                 f"{decimal_text(min_score)})"
             )
     return reasons
-
-
-def metres_text(value: float) -> str:
-    """« 6 m », « 230 m », « 1,4 km »."""
-    if value >= 10_000:
-        return f"{value / 1000:.0f} km"
-    if value >= 1_000:
-        return f"{value / 1000:.1f} km".replace(".", ",")
-    return f"{value:.0f} m"
-
-
-def decimal_text(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
 
 
 @dataclass(frozen=True)
