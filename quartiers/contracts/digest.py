@@ -4,7 +4,7 @@
 Three audiences, each with its own message:
 - préfecture agents and administrators: every late milestone (`milestone_digest_build`);
 - each délégué du préfet: the late milestones of the actions on their territory only, by the
-  rule of `quartiers.core.territory` (`delegate_territory` + `delegate_actions_q`, the same as
+  rule of `quartiers.contracts.access` (`delegate_territory` + `delegate_actions_q`, the same as
   their « Mon territoire » page and their edit rights);
 - optionally, the project lead of each priority action (`Action.lead_email`): the late
   milestones of the priority actions they lead, only when there is one.
@@ -21,9 +21,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db.models import QuerySet
 
+from quartiers.contracts.access import delegate_actions_q, delegate_territory
 from quartiers.contracts.models import Action, Milestone
 from quartiers.core.models import Role, User
-from quartiers.core.territory import delegate_actions_q, delegate_territory
 from quartiers.organisation.models import PrefectDelegate
 
 

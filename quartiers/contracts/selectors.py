@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from quartiers.contracts.access import delegate_actions_q, delegate_territory
 from quartiers.contracts.choices import LinkStatus
 from quartiers.contracts.models import Action, Contract, ContractQPV, Milestone
-from quartiers.core.territory import delegate_actions_q, delegate_territory
 from quartiers.geography.models import QPV
 from quartiers.organisation.models import PrefectDelegate
 

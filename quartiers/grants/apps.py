@@ -6,3 +6,8 @@ class GrantsConfig(AppConfig):
     name = "quartiers.grants"
     label = "grants"
     verbose_name = "Financements"
+
+    def ready(self) -> None:
+        from quartiers.grants import access
+
+        access.register()

@@ -1,4 +1,4 @@
-"""Who may do what on funding files, on top of `quartiers.core.territory` roles.
+"""The HTTP face of the funding rules (quartiers/grants/access.py): which role opens which page.
 
 Reading: the scopes of `quartiers.grants.selectors` (outside them: 404). Writing:
 - an association account edits its own drafts, files them, uploads their documents and
@@ -10,17 +10,30 @@ Reading: the scopes of `quartiers.grants.selectors` (outside them: 404). Writing
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from quartiers.core.access import role_of
 from quartiers.core.models import Role
-from quartiers.core.territory import is_prefecture, role_of
-from quartiers.grants.choices import ASSOCIATION_EDITABLE, GRANTED_STATUSES, ApplicationStatus
-from quartiers.grants.models import Application
-from quartiers.grants.selectors import association_of
+from quartiers.grants.access import (
+    can_edit_content,
+    can_renew,
+    can_transition,
+    can_upload_beneficiaries,
+    is_owner,
+)
+
+__all__ = [
+    "READERS",
+    "STAFF_READERS",
+    "access_check",
+    "can_edit_content",
+    "can_renew",
+    "can_transition",
+    "can_upload_beneficiaries",
+    "is_owner",
+]
 
 READERS = {Role.ADMIN, Role.AGENT, Role.DELEGATE, Role.ASSOCIATION}
 STAFF_READERS = {Role.ADMIN, Role.AGENT, Role.DELEGATE}
@@ -41,35 +54,3 @@ def access_check(request: HttpRequest, roles: set[str]) -> HttpResponse | None:
             raise PermissionDenied("Page réservée à la préfecture et aux délégués du préfet.")
         raise PermissionDenied("Page réservée à la préfecture.")
     return None
-
-
-def is_owner(user: Any, application: Application) -> bool:
-    association = association_of(user)
-    return association is not None and association.pk == application.association_id
-
-
-def can_edit_content(user: Any, application: Application) -> bool:
-    if is_prefecture(user):
-        return (
-            application.status not in GRANTED_STATUSES
-            and application.status != ApplicationStatus.REFUSED
-        )
-    return is_owner(user, application) and application.status in ASSOCIATION_EDITABLE
-
-
-def can_transition(user: Any, application: Application, to_status: str) -> bool:
-    if is_prefecture(user):
-        return True
-    if to_status == ApplicationStatus.FILED:
-        return is_owner(user, application)
-    if to_status == ApplicationStatus.DELEGATE_OPINION:
-        return role_of(user) == Role.DELEGATE  # the view only finds in-territory applications
-    return False
-
-
-def can_upload_beneficiaries(user: Any, application: Application) -> bool:
-    return is_prefecture(user) or is_owner(user, application)
-
-
-def can_renew(user: Any, application: Application) -> bool:
-    return is_prefecture(user) or is_owner(user, application)

@@ -1,8 +1,9 @@
 """Reads of the funding domain: who sees what (scopes), budget views, shares, late reports.
 
-Scopes: préfecture (admin, agent) sees everything; a délégué sees the applications of the
-contracts and QPV of their territory (quartiers.core.territory); an association account sees
-its own association only; anybody else sees nothing. Objects outside a scope answer 404.
+Scopes (rules: quartiers/grants/access.py): préfecture (admin, agent) sees everything; a
+délégué sees the applications on their territory (the same rule as actions); an association
+account sees its own association only; anybody else sees nothing. Objects outside a scope
+answer 404.
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from quartiers.contracts.access import territory_of
 from quartiers.contracts.choices import Theme
+from quartiers.core.access import Perm, role_of, scope
 from quartiers.core.models import Role
-from quartiers.core.territory import role_of, territory_of
+from quartiers.grants.access import association_of
 from quartiers.grants.choices import (
     COMMITTED_STATUSES,
     FONDS_VERT_QPV_TARGET,
@@ -33,29 +36,12 @@ from quartiers.grants.services.money import money_sum
 ZERO = Decimal("0.00")
 
 
-def association_of(user: Any) -> Association | None:
-    if role_of(user) != Role.ASSOCIATION:
-        return None
-    membership = getattr(user, "association_membership", None)
-    return membership.association if membership else None
-
-
 def scope_applications(
     user: Any, queryset: QuerySet[Application] | None = None
 ) -> QuerySet[Application]:
+    """The applications `user` may read (rule: quartiers/grants/access.py)."""
     queryset = Application.objects.all() if queryset is None else queryset
-    role = role_of(user)
-    if role in {Role.ADMIN, Role.AGENT}:
-        return queryset
-    if role == Role.DELEGATE:
-        territory = territory_of(user)
-        return queryset.filter(
-            Q(call__contract_id__in=territory.contract_ids) | Q(qpvs__in=territory.qpv_ids)
-        ).distinct()
-    association = association_of(user)
-    if association is not None:
-        return queryset.filter(association=association)
-    return queryset.none()
+    return scope(user, Perm.VIEW_INTERNAL, queryset)
 
 
 def scope_associations(

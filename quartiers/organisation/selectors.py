@@ -7,9 +7,9 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from quartiers.contracts.access import delegate_actions_q, delegate_territory
 from quartiers.contracts.models import Action, Contract, Milestone
 from quartiers.contracts.selectors import FOLLOW_UP_DAYS
-from quartiers.core.territory import delegate_actions_q, delegate_territory
 from quartiers.geography.models import QPV
 from quartiers.organisation.choices import CommitmentStatus
 from quartiers.organisation.models import Commitment, PrefectDelegate

@@ -1,7 +1,8 @@
 """Write services of the organisation domain: commitments and délégué assignments, audited.
 
-Rights are checked by the views (`quartiers.core.territory`); these functions check the data
-rules and write one `AuditEntry` per change in the same transaction.
+Rights are checked here on the commitment as it will be after the write (its organisation
+and contract, `quartiers.organisation.access`), and on the stored one; the data rules are
+checked too, and one `AuditEntry` is written per change in the same transaction.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 
 from quartiers.contracts.models import Contract
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_diff, audit_record, audit_snapshot
 from quartiers.geography.models import QPV
 from quartiers.organisation.models import Commitment, PrefectDelegate
@@ -44,6 +46,17 @@ class CommitmentConflict(Exception):
         )
 
 
+OUT_OF_SCOPE = "Cet engagement sortirait de votre organisme ou de votre territoire."
+
+
+def _placement(values: dict[str, Any], commitment: Commitment | None = None) -> dict[str, Any]:
+    """The organisation and contract of the commitment after the write."""
+    return {
+        name: values[name] if name in values else getattr(commitment, name)
+        for name in ("organisation", "contract")
+    }
+
+
 def _check(values: dict[str, Any]) -> None:
     progress = int(values.get("progress") or 0)
     if not 0 <= progress <= 100:
@@ -53,6 +66,7 @@ def _check(values: dict[str, Any]) -> None:
 
 
 def commitment_create(*, user: Any, values: dict[str, Any]) -> Commitment:
+    access_require(user, Perm.EDIT, Commitment(**_placement(values)), OUT_OF_SCOPE)
     _check(values)
     with transaction.atomic():
         commitment = Commitment.objects.create(**values)
@@ -74,6 +88,8 @@ def commitment_update(
     _check({**audit_snapshot(obj=commitment, fields=("title", "progress")), **values})
     with transaction.atomic():
         current = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        access_require(user, Perm.EDIT, current)
+        access_require(user, Perm.EDIT, Commitment(**_placement(values, current)), OUT_OF_SCOPE)
         if current.version != expected_version:
             raise CommitmentConflict(commitment=current)
         before = audit_snapshot(obj=current, fields=COMMITMENT_FIELDS)
@@ -103,6 +119,7 @@ def delegate_assign(
     contracts: Iterable[Contract],
 ) -> PrefectDelegate:
     """Set a délégué's QPV and contracts (audited as one change)."""
+    access_require(user, Perm.EDIT, delegate)
     qpvs, contracts = list(qpvs), list(contracts)
     with transaction.atomic():
         before = {

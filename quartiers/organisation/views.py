@@ -1,6 +1,6 @@
 """Pages: « mon territoire » and the délégués' territories (internal), the CONCERTO
 commitments table (public) with its exports, and the commitment forms (rights checked by
-`quartiers.core.territory`)."""
+`quartiers.core.access`, rules in `quartiers.organisation.access`)."""
 
 from __future__ import annotations
 
@@ -13,18 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from quartiers.contracts.access import delegate_of, territory_of
 from quartiers.contracts.models import Contract
+from quartiers.core.access import Perm, is_prefecture, scope, user_can
 from quartiers.core.audit import audit_for
-from quartiers.core.models import Role
-from quartiers.core.permissions import internal_required, permission_check
-from quartiers.core.territory import (
-    Perm,
-    is_prefecture,
-    role_of,
-    scope_commitments_editable,
-    territory_of,
-    user_can,
-)
+from quartiers.core.permissions import permission_check
 from quartiers.geography.exports import table_response
 from quartiers.organisation.forms import CommitmentFilterForm, CommitmentForm
 from quartiers.organisation.models import Commitment, Organisation, PrefectDelegate
@@ -67,24 +60,25 @@ def _territory_page(request: HttpRequest, delegate: PrefectDelegate, *, own: boo
     )
 
 
+DELEGATES_ONLY = "Réservé à la préfecture et aux délégués du préfet."
+
+
 def my_territory(request: HttpRequest) -> HttpResponse:
-    role = role_of(request.user)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if is_prefecture(request.user):
         return redirect("organisation:delegate_list")
-    if role != Role.DELEGATE:
+    if not user_can(request.user, Perm.VIEW_INTERNAL, PrefectDelegate):
         raise PermissionDenied("« Mon territoire » est la page des délégués du préfet.")
-    delegate = getattr(request.user, "delegate_profile", None)
+    delegate = delegate_of(request.user)
     if delegate is None:
         raise Http404("Aucun territoire n'est encore attribué à votre compte.")
     return _territory_page(request, delegate, own=True)
 
 
-@internal_required
 def delegate_list_view(request: HttpRequest) -> HttpResponse:
-    if role_of(request.user) == Role.PARTNER:
-        raise PermissionDenied("Réservé à la préfecture et aux délégués du préfet.")
+    if (denied := permission_check(request, Perm.VIEW_INTERNAL, PrefectDelegate)) is not None:
+        return denied
     return render(
         request,
         "organisation/delegate_list.html",
@@ -96,10 +90,9 @@ def delegate_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@internal_required
 def delegate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if role_of(request.user) == Role.PARTNER:
-        raise PermissionDenied("Réservé à la préfecture et aux délégués du préfet.")
+    if (denied := permission_check(request, Perm.VIEW_INTERNAL, PrefectDelegate)) is not None:
+        return denied
     delegate = get_object_or_404(PrefectDelegate, pk=pk)
     return _territory_page(request, delegate, own=delegate.user_id == request.user.pk)
 
@@ -125,8 +118,10 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
     commitments = list(commitments_filtered(filters=filters, today=today))
     editable = (
         set(
-            scope_commitments_editable(
-                request.user, Commitment.objects.filter(pk__in=[c.pk for c in commitments])
+            scope(
+                request.user,
+                Perm.EDIT,
+                Commitment.objects.filter(pk__in=[c.pk for c in commitments]),
             ).values_list("pk", flat=True)
         )
         if request.user.is_authenticated
@@ -203,7 +198,7 @@ def _choices(request: HttpRequest) -> tuple[QuerySet, QuerySet]:
         return organisations, contracts
     territory = territory_of(request.user)
     contracts = contracts.filter(pk__in=territory.contract_ids)
-    if role_of(request.user) == Role.PARTNER:
+    if territory.organisation_id is not None:  # a partner: its own organisation
         return organisations.filter(pk=territory.organisation_id), contracts
     return organisations, contracts
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_record
 from quartiers.programmes.models import Measure, ProgressEntry
 
@@ -16,7 +17,9 @@ from quartiers.programmes.models import Measure, ProgressEntry
 def progress_entry_add(
     *, measure: Measure, on: date, value: Decimal, note: str = "", user: Any
 ) -> ProgressEntry:
-    """Record the value observed on a date (the form has checked date, value and duplicates)."""
+    """Record the value observed on a date (the form has checked date, value and duplicates);
+    préfecture only (no rule registered for measures: `quartiers.core.access`)."""
+    access_require(user, Perm.EDIT, measure)
     entry = ProgressEntry.objects.create(
         measure=measure,
         on=on,

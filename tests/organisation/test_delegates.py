@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quartiers.contracts.models import Contract
 from quartiers.contracts.services import action_create, milestone_add
-from quartiers.core.territory import delegate_territory
+from quartiers.contracts.access import delegate_territory
 from quartiers.geography.models import QPV
 from quartiers.organisation.demo import seed_organisation_demo
 from quartiers.organisation.models import Commitment, Organisation, PrefectDelegate

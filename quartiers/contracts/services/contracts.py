@@ -22,6 +22,7 @@ from quartiers.contracts.choices import (
     Theme,
 )
 from quartiers.contracts.models import Contract, ContractStatusChange, Signatory
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_diff, audit_record, audit_snapshot
 
 CONTRACT_AUDIT_FIELDS = ("status", "signed_on", "amendment_count")
@@ -43,6 +44,7 @@ def contract_transition(
     *, contract: Contract, to_status: str, on: date, user: Any, note: str = ""
 ) -> ContractStatusChange:
     """Move the contract along the workflow, dated; illegal moves are refused in French."""
+    access_require(user, Perm.EDIT, contract)
     to_status = ContractStatus(to_status)
     current = ContractStatus(contract.status)
     if to_status not in CONTRACT_TRANSITIONS[current]:
@@ -120,6 +122,7 @@ def signatory_add(
     order: int = 0,
 ) -> Signatory:
     SignatoryCategory(category)
+    access_require(user, Perm.EDIT, contract)
     with transaction.atomic():
         signatory = Signatory.objects.create(
             contract=contract, category=category, name=name, required=required, order=order
@@ -142,6 +145,7 @@ def signatory_status_set(
     *, signatory: Signatory, status: str, signed_on: date | None, user: Any
 ) -> Signatory:
     status = SignatoryStatus(status)
+    access_require(user, Perm.EDIT, signatory)
     contract = signatory.contract
     if status == SignatoryStatus.SIGNED and signed_on is None:
         raise ContractRuleError(f"Indiquez la date à laquelle {signatory.name} a signé.")
@@ -173,6 +177,7 @@ def signatory_status_set(
 
 
 def contract_themes_set(*, contract: Contract, themes: list[str], user: Any) -> Contract:
+    access_require(user, Perm.EDIT, contract)
     cleaned = [Theme(t).value for t in themes]
     with transaction.atomic():
         before = {"themes": [Theme(t).label for t in contract.themes if t in Theme]}

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from quartiers.contracts.models import Contract, ContractDocument
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_record
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -54,6 +55,7 @@ def document_check(*, uploaded: UploadedFile) -> str:
 def document_upload(
     *, contract: Contract, user: Any, title: str, uploaded: UploadedFile
 ) -> ContractDocument:
+    access_require(user, Perm.EDIT, contract)
     sha256 = document_check(uploaded=uploaded)
     title = title.strip() or uploaded.name
     with transaction.atomic():

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from quartiers.contracts.services.documents import DocumentRefused, document_check
 from quartiers.core.audit import AuditAction, audit_diff, audit_record, audit_snapshot
+from quartiers.grants.access import content_require, creation_require, owner_require
 from quartiers.grants.choices import (
     EXPENSE_ACCOUNTS,
     FUND_FUNDER,
@@ -72,6 +73,7 @@ def application_create(
     """A draft application; the association completes its budget, then files it."""
     values = dict(values)
     qpvs = values.pop("qpvs", [])
+    creation_require(user, Application(association=association, call=call), {q.pk for q in qpvs})
     _dates_check(values, call.year)
     with transaction.atomic():
         application = Application.objects.create(
@@ -89,6 +91,7 @@ def application_create(
 def application_update(
     *, application: Application, values: dict[str, Any], user: Any
 ) -> Application:
+    content_require(user, application)
     values = dict(values)
     qpvs = values.pop("qpvs", None)
     _dates_check(values, application.call.year)
@@ -119,6 +122,7 @@ def budget_line_add(
     user: Any,
     funder: str = "",
 ) -> BudgetLine:
+    content_require(user, application)
     if amount <= 0:
         raise GrantRefused("Le montant d'une ligne de budget doit être positif.")
     accounts = EXPENSE_ACCOUNTS if side == BudgetSide.EXPENSE else INCOME_ACCOUNTS
@@ -152,6 +156,7 @@ def budget_line_add(
 
 
 def budget_line_delete(*, line: BudgetLine, user: Any) -> None:
+    content_require(user, line.application)
     with transaction.atomic():
         audit_record(
             obj=line.application,
@@ -190,6 +195,7 @@ def document_add(
     *, application: Application, kind: str, title: str, uploaded: UploadedFile, user: Any
 ) -> ApplicationDocument:
     """A PDF (checked by content and size, as contract documents are)."""
+    owner_require(user, application)
     try:
         sha256 = document_check(uploaded=uploaded)
     except DocumentRefused as exc:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from quartiers.core.audit import AuditAction, audit_record
+from quartiers.grants.access import transition_require
 from quartiers.grants.choices import TRANSITIONS, ApplicationStatus, DelegateOpinion
 from quartiers.grants.models import Application, StatusChange
 from quartiers.grants.services.applications import budget_problems
@@ -82,6 +83,7 @@ def application_transition(
     *, application: Application, to_status: str, user: Any, today: date | None = None, **data: Any
 ) -> Application:
     """Move the application one legal step forward, or raise GrantRefused (French)."""
+    transition_require(user, application, to_status)
     today = today or timezone.localdate()
     transition_check(application=application, to_status=to_status)
     target = S(to_status)
