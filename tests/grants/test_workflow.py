@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from quartiers.core.audit import AuditAction, audit_for
 from quartiers.grants.choices import TRANSITIONS, ApplicationStatus
 from quartiers.grants.services import GrantRefused
 from quartiers.grants.services.applications import budget_line_add
 from quartiers.grants.services.workflow import application_transition
+from quartiers.organisation.models import PrefectDelegate
 from tests.grants.conftest import TODAY, application_make, to_committee
 
 S = ApplicationStatus
@@ -118,6 +120,8 @@ def test_a_refusal_needs_its_reason_and_a_grant_its_amount_within_the_request(as
 
 
 def test_the_delegate_opinion_step_records_the_opinion(asso_a, call_mel, prefect_delegate):
+    delegate = PrefectDelegate.objects.create(name="Délégué MEL", user=prefect_delegate)
+    delegate.contracts.add(call_mel.contract)
     application = application_make(asso_a, call_mel)
     application_transition(application=application, to_status=S.FILED, user=None)
     application_transition(application=application, to_status=S.REVIEW, user=None)
@@ -135,3 +139,23 @@ def test_the_delegate_opinion_step_records_the_opinion(asso_a, call_mel, prefect
     application.refresh_from_db()
     assert application.get_delegate_opinion_display() == "Favorable avec réserves"
     assert application.steps.last().by == prefect_delegate
+
+
+def test_a_delegate_cannot_give_the_opinion_outside_their_territory(
+    asso_a, call_mel, call_dk, prefect_delegate
+):
+    delegate = PrefectDelegate.objects.create(name="Délégué Dunkerque", user=prefect_delegate)
+    delegate.contracts.add(call_dk.contract)
+    application = application_make(asso_a, call_mel)
+    application_transition(application=application, to_status=S.FILED, user=None)
+    application_transition(application=application, to_status=S.REVIEW, user=None)
+    with pytest.raises(PermissionDenied, match="pas le droit"):
+        application_transition(
+            application=application,
+            to_status=S.DELEGATE_OPINION,
+            user=prefect_delegate,
+            opinion="favorable",
+        )
+    application.refresh_from_db()
+    assert application.status == S.REVIEW
+    assert application.delegate_opinion == ""
