@@ -70,9 +70,7 @@ def app_edges() -> dict[tuple[str, str], list[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             targets = _imported(node, module, path.name == "__init__.py")
-            apps = {
-                t.split(".")[1] for t in targets if t.startswith("quartiers.") and t.count(".")
-            }
+            apps = {t.split(".")[1] for t in targets if t.startswith("quartiers.") and t.count(".")}
             for target_app in apps:
                 if target_app != source_app and (PACKAGE / target_app).is_dir():
                     where = f"{path.relative_to(ROOT)}:{node.lineno}"
@@ -82,11 +80,7 @@ def app_edges() -> dict[tuple[str, str], list[str]]:
 
 def back_edges() -> dict[tuple[str, str], list[str]]:
     """The edges that point up or sideways in `LAYERS`."""
-    return {
-        (a, b): where
-        for (a, b), where in app_edges().items()
-        if layer_of(b) >= layer_of(a)
-    }
+    return {(a, b): where for (a, b), where in app_edges().items() if layer_of(b) >= layer_of(a)}
 
 
 def cycles() -> list[tuple[str, str]]:

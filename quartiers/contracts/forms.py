@@ -54,7 +54,8 @@ class ActionForm(forms.ModelForm):
             "progress": forms.NumberInput(attrs={**_INPUT, "min": "0", "max": "100"}),
         }
         help_texts = {
-            "is_priority": "Au plus 3 actions prioritaires par contrat (suivi renforcé).",
+            "is_priority": "Au plus 3 actions prioritaires par contrat (suivi renforcé) ; une "
+            "action prioritaire nomme son chef de projet.",
             "budget": "En euros, par exemple 12500.50",
             "lead_partner": "Les comptes de cet organisme pourront mettre à jour l’action s’il "
             "signe le contrat.",
@@ -66,6 +67,12 @@ class ActionForm(forms.ModelForm):
         self.fields["qpvs"].label_from_instance = lambda q: f"{q.name} ({q.code})"
         self.fields["qpvs"].required = False
         self.fields["progress"].error_messages["max_value"] = "L’avancement est de 100 %% au plus."
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("is_priority") and not (data.get("lead_name") or "").strip():
+            self.add_error("lead_name", "Une action prioritaire doit nommer son chef de projet.")
+        return data
 
     def service_values(self) -> dict[str, object]:
         data = dict(self.cleaned_data)

@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from quartiers.contracts.access import delegate_territory
 from quartiers.contracts.models import Contract
 from quartiers.contracts.services import action_create, milestone_add
-from quartiers.contracts.access import delegate_territory
 from quartiers.geography.models import QPV
 from quartiers.organisation.demo import seed_organisation_demo
 from quartiers.organisation.models import Commitment, Organisation, PrefectDelegate
@@ -61,7 +61,12 @@ def test_my_territory_page_lists_qpv_contracts_actions_and_what_is_late(
     action = action_create(
         contract=Contract.objects.get(code="CN05902M"),
         user=prefecture_agent,
-        values={"title": "Permis de conduire des jeunes", "theme": "emploi", "is_priority": True},
+        values={
+            "title": "Permis de conduire des jeunes",
+            "theme": "emploi",
+            "is_priority": True,
+            "lead_name": "Camille Cheffe",
+        },
     )
     milestone_add(
         action=action,

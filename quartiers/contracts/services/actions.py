@@ -105,7 +105,16 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, 
     }
 
 
-def _check(*, contract: Contract, values: dict[str, Any]) -> None:
+LEAD_REQUIRED = "Une action prioritaire doit nommer son chef de projet."
+
+
+def _check(*, contract: Contract, values: dict[str, Any], action: Action | None = None) -> None:
+    if "lead_name" in values:
+        values["lead_name"] = str(values["lead_name"] or "").strip()
+    priority = values.get("is_priority", action.is_priority if action else False)
+    lead = values.get("lead_name", action.lead_name if action else "")
+    if priority and not lead:
+        raise ValidationError({"lead_name": LEAD_REQUIRED})
     progress = values.get("progress", 0)
     if not 0 <= int(progress) <= 100:
         raise ValidationError({"progress": "L'avancement doit être compris entre 0 et 100 %."})
@@ -206,7 +215,7 @@ def action_update(
 ) -> Action:
     """Save the edit form; refuse with ActionConflict when the action moved on meanwhile."""
     contract = action.contract
-    _check(contract=contract, values=values)
+    _check(contract=contract, values=values, action=action)
     with transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
         access_require(user, Perm.EDIT, current)
