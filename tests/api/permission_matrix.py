@@ -5,13 +5,15 @@ need a session (401 without), are refused to associations (403) and a job is see
 owner only (404 for everybody else). The job is the agent's, from tests/georef's extension.
 The open data (territories, indicators, contracts, actions, programmes) is public; its one
 write, a value on a measure, is for préfecture staff (401 without a session, 403 for the
-others, then 400 for the matrix's form-encoded body, which is not JSON)."""
+others, 201 with a valid JSON body; a refused write records nothing)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.core.matrix import NOT_ALLOWED_GET, PUBLIC, Case, none, public
+from quartiers.programmes.models import ProgressEntry
+from tests.contracts.conftest import TODAY
+from tests.core.matrix import NOT_ALLOWED_GET, PUBLIC, Case, Write, none, public, rows
 
 OWNER_ONLY = ("401", "403", "404", "404", "200", "404")
 LOGGED_IN = ("401", "403", "200", "200", "200", "200")
@@ -63,7 +65,12 @@ MATRIX = {
     "api:measure_progress_create": Case(
         args=_code("measure", "code"),
         get={"-": NOT_ALLOWED_GET},
-        post={"-": ("401", "403", "403", "403", "400", "400")},
+        post={"-": ("401", "403", "403", "403", "201", "201")},
+        write=Write(
+            body=lambda w, where: {"date": TODAY.isoformat(), "valeur": 12, "note": "Matrice"},
+            state=rows(ProgressEntry, measure=lambda w, where: w["measure"]),
+            json=True,
+        ),
     ),
     "api:dispositif_list": public(),
 }

@@ -513,6 +513,14 @@ def test_role_gets_the_expected_answer(world, db, name, method, where):
 WRITES_WITHOUT_STATE = {
     "login": "opens a session",
     "logout": "closes a session",
+    # Not covered yet (each refused role is still checked by its status above): uploads
+    # whose valid body is a data file processed by a worker or the geocoder.
+    "georef:file": "stores an upload for the column step (no row)",
+    "georef:file_columns": "needs the deposit token of georef:file",
+    "api:georef_job_create": "a valid body starts a georeferencing job",
+    "grants:beneficiaries_upload": "a valid body geocodes a beneficiaries' file",
+    "grants:dauphin_import": "a valid body is a Dauphin export",
+    "grants:application_renew": "needs a multi-year agreement (CPO) in the world",
 }
 
 

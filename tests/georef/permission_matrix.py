@@ -10,8 +10,9 @@ import io
 from typing import Any
 
 from quartiers.georef.batch import BatchOptions
+from quartiers.georef.job_models import GeorefJob
 from quartiers.georef.jobs.services import job_create, job_run
-from tests.core.matrix import INTERNAL, NOT_ALLOWED_GET, Case, none, public
+from tests.core.matrix import INTERNAL, NOT_ALLOWED_GET, Case, Write, none, public, rows
 
 OWNER_ONLY = ("login", "403", "404", "404", "200", "404")
 REDIRECTED = ("login", "403", "redirect", "redirect", "redirect", "redirect")
@@ -19,6 +20,10 @@ REDIRECTED = ("login", "403", "redirect", "redirect", "redirect", "redirect")
 
 def job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
     return {"job_id": world["georef_job"].id}
+
+
+def pending_job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"job_id": world["georef_pending_job"].id}
 
 
 def deposit(world: dict[str, Any], where: str) -> dict[str, Any]:
@@ -33,21 +38,28 @@ MATRIX = {
     "georef:job_status": Case(args=job_id, get={"-": OWNER_ONLY}),
     "georef:job_result": Case(args=job_id, get={"-": OWNER_ONLY}),
     "georef:job_cancel": Case(
-        args=job_id,
+        args=pending_job_id,
         get={"-": NOT_ALLOWED_GET},
         post={"-": ("login", "403", "404", "404", "redirect", "404")},
+        write=Write(
+            body=lambda w, where: {},
+            state=rows(GeorefJob, pk=lambda w, where: w["georef_pending_job"].id),
+        ),
     ),
 }
 
 
 def world_extend(world: dict[str, Any]) -> None:
-    """A finished job of the agent (a few Lille points)."""
-    upload = io.BytesIO(b"id;lon;lat\n1;3.0633;50.6369\n2;3.0570;50.6190\n")
-    job = job_create(
-        owner=world["users"]["agent"],
-        upload=upload,
-        original_name="matrice.csv",
-        options=BatchOptions(),
-        enqueue=False,
-    )
-    world["georef_job"] = job_run(job_id=job.id)
+    """A finished job of the agent (a few Lille points), and a pending one to cancel."""
+    jobs = [
+        job_create(
+            owner=world["users"]["agent"],
+            upload=io.BytesIO(b"id;lon;lat\n1;3.0633;50.6369\n2;3.0570;50.6190\n"),
+            original_name="matrice.csv",
+            options=BatchOptions(),
+            enqueue=False,
+        )
+        for _ in range(2)
+    ]
+    world["georef_job"] = job_run(job_id=jobs[0].id)
+    world["georef_pending_job"] = jobs[1]
