@@ -203,6 +203,9 @@ HUEY = {
     ),
     "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
 }
+# The task that runs a georeferencing job, called with the job id: the job services name it
+# here rather than import the tasks module (which imports them).
+GEOREF_JOB_TASK = "quartiers.georef.tasks.georef_job_task"
 
 # Default geography generation shown and used for lookups.
 QPV_GENERATION = env_int("QPV_GENERATION", 2024)

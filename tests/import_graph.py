@@ -14,17 +14,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "quartiers"
 
-# Bottom to top: an app may import its own layer's modules only when listed in ALLOWED_SAME,
-# and any lower layer. Interfaces (portal, api) sit on top.
+# Bottom to top: an app imports only apps of lower layers (never one of its own layer, never
+# one above). Interfaces (portal, api) sit on top.
 LAYERS: list[tuple[str, ...]] = [
-    ("shared",),
-    ("core",),
-    ("geography",),
-    ("georef",),
-    ("contracts",),
-    ("organisation",),
-    ("indicators", "programmes", "grants"),
-    ("portal", "api"),
+    ("shared",),  # no domain knowledge
+    ("core",),  # users, roles, the access policy's registry, audit, page cache
+    ("geography",),  # the registry of territories and its importers
+    ("georef",),  # points and addresses → QPV
+    ("contracts",),  # contracts, actions, the territory of a délégué or partner
+    ("organisation",),  # délégués, CONCERTO commitments
+    ("indicators",),  # statistics (a contract's scorecard)
+    ("programmes", "grants"),  # measures and their indicators; funding files
+    ("portal", "api"),  # interfaces over every domain
 ]
 
 
@@ -110,3 +111,23 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def module_edges() -> dict[str, set[str]]:
+    """Module → the project modules it imports (a `from package import name` counts for the
+    module `package.name` when it is one, else for `package`)."""
+    modules = {_module_name(p): p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts}
+    edges: dict[str, set[str]] = defaultdict(set)
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            for target in _imported(node, module, path.name == "__init__.py"):
+                if target in modules and target != module:
+                    edges[module].add(target)
+    return edges
+
+
+def module_cycles() -> list[tuple[str, str]]:
+    """Pairs of modules importing each other."""
+    edges = module_edges()
+    return sorted((a, b) for a in edges for b in edges[a] if a < b and a in edges.get(b, ()))

@@ -1,3 +1,6 @@
+from pathlib import Path
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -8,5 +11,15 @@ class ContractsConfig(AppConfig):
 
     def ready(self) -> None:
         from quartiers.contracts import access
+        from quartiers.core.demo import demo_seed_register
+        from quartiers.core.pagecache import pagecache_watch
 
         access.register()
+        pagecache_watch(app_label=self.label)
+        demo_seed_register(order=10, seeder=_demo_seed)
+
+
+def _demo_seed(data_dir: Path) -> Any:
+    from quartiers.contracts.demo import seed_contracts_demo
+
+    return seed_contracts_demo(data_dir=data_dir)

@@ -15,7 +15,6 @@ from quartiers.contracts.services.documents import document_max_bytes
 from quartiers.contracts.services.milestones import MilestoneValues
 from quartiers.core.widgets import INPUT_ATTRS, SELECT_ATTRS, DateInput
 from quartiers.geography.models import QPV
-from quartiers.organisation.models import PrefectDelegate
 
 _INPUT = INPUT_ATTRS
 _SELECT = SELECT_ATTRS
@@ -229,7 +228,9 @@ class FollowUpFilterForm(forms.Form):
         label="Délégué du préfet",
         required=False,
         empty_label="Tous",
-        queryset=PrefectDelegate.objects.order_by("name"),
+        # The délégués' model, reached through its link to contracts: contracts sit below
+        # organisation in the layers (docs/architecture.md) and do not import it.
+        queryset=Contract._meta.get_field("delegates").related_model.objects.order_by("name"),
         widget=forms.Select(attrs=_SELECT),
     )
     toutes = forms.BooleanField(

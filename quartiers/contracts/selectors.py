@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -11,7 +12,6 @@ from quartiers.contracts.access import delegate_actions_q, delegate_territory
 from quartiers.contracts.choices import LinkStatus
 from quartiers.contracts.models import Action, Contract, ContractQPV, Milestone
 from quartiers.geography.models import QPV
-from quartiers.organisation.models import PrefectDelegate
 
 FOLLOW_UP_DAYS = 30
 
@@ -71,7 +71,7 @@ class ActionFilters:
     theme: str = ""
     lead: str = ""
     include_ordinary: bool = False
-    delegate: PrefectDelegate | None = None
+    delegate: Any = None  # a PrefectDelegate (organisation), read through its links
 
 
 def actions_followed(*, filters: ActionFilters) -> QuerySet[Action]:

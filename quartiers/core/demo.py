@@ -1,21 +1,39 @@
 """Demo set-up: the real Nord geography plus a few demo accounts with fixed, printed passwords.
 
-Used by `manage.py demo_setup` (and so by `make demo`). Never meant for production: the
+Used by `manage.py demo_setup` (and so by `make demo`). Core knows no domain app: each app
+registers its data import (`demo_import_register`) or its demo content (`demo_seed_register`)
+from its AppConfig.ready(), with an order (imports: geography 10, indicators 20; seeds:
+contracts 10, programmes 20, organisation 30, grants 40). Never meant for production: the
 passwords are public, they are written in this file and printed in the terminal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from quartiers.core.models import Role, User
-from quartiers.geography.importers import ImportSummary, import_nord_demo
-from quartiers.indicators.importers import import_nord_indicators
+
+# (order, function of the data directory), filled by the apps' ready().
+_IMPORTS: list[tuple[int, Callable[[Path], list[Any]]]] = []
+_SEEDS: list[tuple[int, Callable[[Path], Any]]] = []
+
+
+def demo_import_register(*, order: int, importer: Callable[[Path], list[Any]]) -> None:
+    """`importer(data_dir)` imports real data (applied) and returns its summaries."""
+    _IMPORTS.append((order, importer))
+
+
+def demo_seed_register(*, order: int, seeder: Callable[[Path], Any]) -> None:
+    """`seeder(data_dir)` adds idempotent demo content and returns a printable report."""
+    _SEEDS.append((order, seeder))
+
 
 # The file every demo import needs first; its absence means the data directory is wrong.
 DEMO_MARKER_FILE = Path("qpv") / "qpv2024_nord.geojson"
@@ -106,15 +124,16 @@ def demo_data_dir_check(*, data_dir: Path) -> Path:
     return path
 
 
-def demo_data_import(*, data_dir: Path) -> list[ImportSummary]:
+def demo_data_import(*, data_dir: Path) -> list[Any]:
     """Import the Nord geography, then its indicators (they refer to QPV and communes).
 
     All or nothing; each importer compares with the registry, so a second run changes nothing.
     """
     path = demo_data_dir_check(data_dir=data_dir)
+    summaries: list[Any] = []
     with transaction.atomic():
-        summaries: list[ImportSummary] = list(import_nord_demo(data_dir=path, apply=True))
-        summaries += import_nord_indicators(data_dir=path, apply=True)
+        for _order, importer in sorted(_IMPORTS, key=lambda item: item[0]):
+            summaries += importer(path)
     return summaries
 
 
@@ -123,20 +142,10 @@ def demo_content_seed(*, data_dir: Path) -> list[str]:
 
     Each seed is idempotent; returns one printable report per seed.
     """
-    from quartiers.contracts.demo import seed_contracts_demo
-    from quartiers.grants.demo import seed_grants_demo
-    from quartiers.organisation.demo import seed_organisation_demo
-    from quartiers.programmes.seed import seed_programmes_demo
-
     path = demo_data_dir_check(data_dir=data_dir)
     with transaction.atomic():
         # The organisation seed links the demo accounts (délégué, partner): they exist by now.
-        reports = [
-            seed_contracts_demo(data_dir=path),
-            seed_programmes_demo(),
-            seed_organisation_demo(),
-            seed_grants_demo(),
-        ]
+        reports = [seeder(path) for _order, seeder in sorted(_SEEDS, key=lambda item: item[0])]
     return [str(report) for report in reports]
 
 

@@ -37,10 +37,6 @@ class User(AbstractUser):
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"
 
-    @property
-    def is_prefecture_staff(self) -> bool:
-        return self.is_superuser or self.role in {Role.ADMIN, Role.AGENT}
-
 
 # The audit trail model lives in its own module; import it so Django always registers it.
 from quartiers.core.audit import AuditEntry  # noqa: E402, F401

@@ -52,9 +52,6 @@ def csp_header(*, nonce: str) -> str:
         "form-action": " ".join(["'self'", *_provider_origins()]),
         "frame-ancestors": "'none'",
     }
-    extra = getattr(settings, "CSP_REPORT_URI", "")
-    if extra:
-        directives["report-uri"] = extra
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 

@@ -130,13 +130,6 @@ class QPVQuerySet(models.QuerySet["QPV"]):
     def of_generation(self, generation: int) -> QPVQuerySet:
         return self.filter(generation=generation)
 
-    def intersecting_bbox(
-        self, min_lon: float, min_lat: float, max_lon: float, max_lat: float
-    ) -> QPVQuerySet:
-        return self.filter(
-            min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
-        )
-
 
 class QPV(BBoxMixin):
     code = models.CharField("code QPV", max_length=10)

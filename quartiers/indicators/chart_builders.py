@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from quartiers.indicators.aggregation import indicator_aggregate
-from quartiers.indicators.charts import Bar, Chart
 from quartiers.indicators.contract_sets import Scorecard
 from quartiers.indicators.keyfigures import KeyFigures
 from quartiers.indicators.models import Indicator
 from quartiers.indicators.selectors import QpvValueRow, departement_qpvs
+from quartiers.shared.charts import Bar, Chart
 
 OURS = "Calcul sur les données importées"
 PRESS = "Dossier de presse (mars 2024)"

@@ -22,9 +22,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from quartiers.geography.mapdata import COORDINATE_DECIMALS, DEFAULT_TOLERANCE, qpv_features
-from quartiers.indicators.formatting import value_fr
 from quartiers.indicators.models import SECRET_LABEL, Indicator
 from quartiers.indicators.selectors import QpvValueRow, departement_qpvs, indicator_qpv_table
+from quartiers.shared.formatting import value_fr
 
 CLASS_COUNT = 5
 

@@ -9,12 +9,12 @@ from django.urls import reverse
 from quartiers.core.pagecache import public_page
 from quartiers.indicators.aggregation import aggregation_method, indicator_aggregate
 from quartiers.indicators.chart_builders import indicator_chart, key_figures_charts
-from quartiers.indicators.charts import Chart, chart_csv, chart_svg
 from quartiers.indicators.evaluation import CONSECUTIVE_RULE
 from quartiers.indicators.exports import indicator_table_csv
 from quartiers.indicators.keyfigures import key_figures_compute
 from quartiers.indicators.models import Indicator
 from quartiers.indicators.selectors import departement_qpvs, indicator_qpv_table
+from quartiers.shared.charts import Chart, chart_csv, chart_svg
 
 
 def _svg(chart: Chart) -> HttpResponse:

@@ -18,7 +18,6 @@ from quartiers.contracts.models import Contract
 from quartiers.core.access import Perm, is_prefecture, scope, user_can
 from quartiers.core.audit import audit_for
 from quartiers.core.permissions import permission_check
-from quartiers.geography.exports import table_response
 from quartiers.organisation.forms import CommitmentFilterForm, CommitmentForm
 from quartiers.organisation.models import Commitment, Organisation, PrefectDelegate
 from quartiers.organisation.selectors import (
@@ -33,6 +32,7 @@ from quartiers.organisation.services import (
     commitment_update,
 )
 from quartiers.organisation.tables import COMMITMENT_COLUMNS, commitment_rows
+from quartiers.shared.exports import table_response
 
 CONCERTO = "Mission CONCERTO"
 

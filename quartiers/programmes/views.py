@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from quartiers.core.permissions import permission_check
 from quartiers.core.territory import Perm, user_can
-from quartiers.geography.exports import table_response
 from quartiers.programmes import tables
 from quartiers.programmes.choices import NOT_PROVIDED, PRESS_KIT_DECLARED
 from quartiers.programmes.coverage import coverage_compute, scope_qpvs_default
@@ -23,6 +22,7 @@ from quartiers.programmes.models import Measure, Programme
 from quartiers.programmes.selectors import dispositif_search, measure_row, measures_by_programme
 from quartiers.programmes.services import progress_entry_add
 from quartiers.programmes.svg import trajectory_svg
+from quartiers.shared.exports import table_response
 
 TABLE_FORMATS = ("csv", "xlsx")
 

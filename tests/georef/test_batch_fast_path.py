@@ -7,7 +7,6 @@ import csv
 import numpy as np
 import pytest
 
-from quartiers.geography.exports import FORMULA_PREFIXES as EXPORT_PREFIXES
 from quartiers.georef.batch import BatchOptions, file_georeference
 from quartiers.georef.batch.chunks import Context, block_process, csv_records, rows_process
 from quartiers.georef.batch.columns import columns_detect
@@ -15,6 +14,7 @@ from quartiers.georef.batch.readers import csv_blocks, source_inspect
 from quartiers.georef.batch.results import FORMULA_PREFIXES, positions_locate, qpv_names
 from quartiers.georef.batch.summary import Summary
 from quartiers.georef.contours import WGS84
+from quartiers.shared.exports import FORMULA_PREFIXES as EXPORT_PREFIXES
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.core import mail
 from django.core.management import call_command
 
 from quartiers.contracts.choices import LinkStatus
-from quartiers.contracts.digest import milestone_digests_send
 from quartiers.contracts.models import Action, Contract
 from quartiers.contracts.services import action_create, milestone_add
 from quartiers.geography.models import QPV
+from quartiers.organisation.digest import milestone_digests_send
 from quartiers.organisation.models import PrefectDelegate
 from tests.contracts.conftest import TODAY
 

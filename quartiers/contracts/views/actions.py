@@ -48,7 +48,7 @@ from quartiers.contracts.services import (
 from quartiers.contracts.tables import ACTION_COLUMNS, action_rows
 from quartiers.core.audit import audit_for
 from quartiers.core.territory import scope_actions
-from quartiers.geography.exports import table_response
+from quartiers.shared.exports import table_response
 
 
 def _action(pk: int) -> Action:

@@ -39,7 +39,7 @@ from quartiers.contracts.services import (
 from quartiers.contracts.tables import CONTRACT_COLUMNS, contract_rows
 from quartiers.core.audit import audit_for
 from quartiers.core.pagecache import public_page
-from quartiers.geography.exports import table_response
+from quartiers.shared.exports import table_response
 
 LIST_TITLE = "Contrats de ville « quartiers 2030 »"
 

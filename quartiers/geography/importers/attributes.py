@@ -49,6 +49,7 @@ from quartiers.geography.importers.summary import (
     import_run_record,
 )
 from quartiers.geography.models import QPV, Generation, NpnruEstimate, NpnruStatus
+from quartiers.shared.csvsniff import delimiter_detect
 
 
 def _choice(allowed: list[str], empty: str) -> Callable[[str], Any]:
@@ -130,8 +131,7 @@ PRESETS = {
 
 
 def _reader(text: str) -> csv.DictReader:
-    header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
+    delimiter = delimiter_detect(text, candidates=(";", ","))
     return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 

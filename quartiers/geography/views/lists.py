@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from quartiers.core.pagecache import public_page
 from quartiers.geography import tables
-from quartiers.geography.exports import EXPORT_FORMATS, geojson_response, table_response
 from quartiers.geography.forms import CommuneFilterForm, EPCIFilterForm, QPVFilterForm
 from quartiers.geography.mapdata import epci_geometry, geometry_load, geometry_to_geojson
 from quartiers.geography.selectors import (
@@ -19,6 +18,7 @@ from quartiers.geography.selectors import (
     qpv_search,
 )
 from quartiers.geography.views.common import page_get, query_without_page, request_generation
+from quartiers.shared.exports import EXPORT_FORMATS, geojson_response, table_response
 
 
 def _export_links(request: HttpRequest, url_name: str) -> list[dict[str, str]]:

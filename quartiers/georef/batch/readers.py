@@ -19,10 +19,11 @@ from typing import Literal
 
 from quartiers.core.uploads import UnsafeUploadError, xlsx_safety_check
 from quartiers.georef.batch.errors import BatchInputError
+from quartiers.shared.csvsniff import DELIMITERS, delimiter_detect
 
 SAMPLE_BYTES = 1 << 20
 DEFAULT_BLOCK_BYTES = 16 << 20
-DELIMITERS = (";", ",", "\t", "|")
+
 DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
 Format = Literal["csv", "xlsx"]
@@ -153,22 +154,7 @@ def _delimiter_detect(text: str, *, forced: str | None) -> str:
                 f"séparateur « {forced} » non pris en charge (possibles : ; , tabulation |)."
             )
         return value
-    lines = text.splitlines(keepends=True)[:100]
-    best, best_score = ",", (0, 0)
-    for candidate in DELIMITERS:  # order = preference on ties (French files use ;)
-        rows = [row for row in csv.reader(lines, delimiter=candidate) if row]
-        if not rows or len(rows[0]) < 2:
-            continue
-        # Rows with as many fields as the header (a few bad rows do not change the verdict).
-        score = (sum(len(row) == len(rows[0]) for row in rows), len(rows[0]))
-        if score > best_score:
-            best, best_score = candidate, score
-    if best_score[0]:
-        return best
-    # The header has one field whatever the delimiter: a one-column file (an address per line,
-    # often with commas inside). Pick the delimiter that splits the fewest lines, ideally none.
-    sample = "".join(lines)
-    return min(DELIMITERS, key=sample.count)
+    return delimiter_detect(text)
 
 
 def _first_record_length(sample: bytes) -> int:

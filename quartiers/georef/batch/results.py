@@ -83,7 +83,7 @@ FRANCE_BOXES = np.array(
 # Lambert-93 covers metropolitan France and Corsica (metres).
 LAMBERT93_BOX = (50_000.0, 1_300_000.0, 6_000_000.0, 7_150_000.0)
 
-# The same prefixes as quartiers.geography.exports.FORMULA_PREFIXES (a test checks it), not
+# The same prefixes as quartiers.shared.exports.FORMULA_PREFIXES (a test checks it), not
 # imported from there: that module loads openpyxl, which a CSV job does not need.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_SIGNED = re.compile(r"[+-][0-9.,]*")

@@ -100,7 +100,7 @@ class Summary:
 def summary_chart_svg(*, summary: Summary, names: dict[str, str], limit: int = 30) -> str:
     """Horizontal bars: rows in QPV per QPV code (the `limit` largest), then the other
     statuses, as the indicators' accessible SVG chart."""
-    from quartiers.indicators.charts import Bar, Chart, chart_svg
+    from quartiers.shared.charts import Bar, Chart, chart_svg
 
     bars = [
         Bar(label=f"{code} {names.get(code, '')}".strip(), value=Decimal(n))

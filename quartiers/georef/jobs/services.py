@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from quartiers.georef.batch import (
     BatchInputError,
@@ -32,23 +33,18 @@ from quartiers.georef.batch.readers import source_inspect
 from quartiers.georef.geocoder import GeocoderError
 from quartiers.georef.job_models import GeorefJob, JobStatus
 from quartiers.georef.loader import GeorefError, index_get
+from quartiers.shared.formatting import size_text
 
 logger = logging.getLogger(__name__)
 INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 
 
-def _size_text(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
-    return f"{max(size // 1000, 1)} ko"
-
-
 def _size_check(size: int, *, known: bool = True) -> None:
     limit = int(settings.GEOREF_MAX_UPLOAD_BYTES)
     if size > limit:
-        what = f"{_size_text(size)}" if known else f"plus de {_size_text(limit)}"
+        what = f"{size_text(size)}" if known else f"plus de {size_text(limit)}"
         raise BatchInputError(
-            f"fichier trop volumineux ({what}) : la limite est de {_size_text(limit)} par "
+            f"fichier trop volumineux ({what}) : la limite est de {size_text(limit)} par "
             "fichier. Découpez-le en plusieurs fichiers."
         )
 
@@ -100,9 +96,8 @@ def job_create(
 
 
 def job_enqueue(*, job_id: uuid.UUID) -> None:
-    from quartiers.georef.tasks import georef_job_task
-
-    georef_job_task(str(job_id))
+    """Queue the job on the task configured by `settings.GEOREF_JOB_TASK` (huey)."""
+    import_string(settings.GEOREF_JOB_TASK)(str(job_id))
 
 
 def _claim(job_id: uuid.UUID, token: str) -> bool:

@@ -7,9 +7,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from quartiers.geography.exports import table_response
 from quartiers.grants.models import Application
 from quartiers.grants.selectors import scope_applications
+from quartiers.shared.exports import table_response
 
 EXPORT_LABELS = (("csv", "CSV (Excel)"), ("xlsx", "XLSX"))
 

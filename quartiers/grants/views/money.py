@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.grants.forms import UploadForm
 from quartiers.grants.models import Agreement, CallForProjects
 from quartiers.grants.permissions import READERS, STAFF_READERS, access_check
@@ -36,6 +35,7 @@ from quartiers.grants.tables import (
     targeting_rows,
 )
 from quartiers.grants.views.common import export, exports_for
+from quartiers.shared.imports import ImportRefused
 
 GROUPS = {"contract": "Par contrat", "theme": "Par thématique", "association": "Par association"}
 PREFECTURE = {"admin", "agent"}

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.indicators.models import IndicatorValue
+from quartiers.shared.csvsniff import delimiter_detect
+from quartiers.shared.imports import ImportRefused
 
 QUANTUM = Decimal("0.000001")  # IndicatorValue.value has 6 decimal places
 MAX_ABS = Decimal(10) ** 14  # 20 digits, 6 of them decimals
@@ -42,8 +43,7 @@ def csv_rows(*, text: str, label: str) -> tuple[list[str], list[tuple[int, dict[
     """Header and (line number, row) pairs; `;` or `,` is read from the header line."""
     if not text.strip():
         raise ImportRefused(f"{label} : le fichier est vide.")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = delimiter_detect(text, candidates=(";", ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [name.strip() for name in next(reader)]
     if len(set(header)) != len(header):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
 
 from quartiers.geography.importers.sources import is_url, source_open, text_read
-from quartiers.geography.importers.summary import DRY_RUN_NOTICE, ImportRefused, ImportSummary
 from quartiers.geography.models import QPV, Commune, ImportRun
 from quartiers.indicators.catalogue import catalogue_sync
 from quartiers.indicators.importers.catalogue_csv import catalogue_parse, catalogue_write
@@ -16,30 +14,21 @@ from quartiers.indicators.importers.common import values_write
 from quartiers.indicators.importers.long import long_parse
 from quartiers.indicators.importers.sigville import sigville_parse, unknown_qpv_warning
 from quartiers.indicators.models import TerritoryKind
+from quartiers.shared.imports import ImportRefused, ImportSummary, kind_labels_register
 
 FORMATS = ("sigville", "long", "catalogue")
-_KIND_LABELS = {
-    "indicators_sigville": "Indicateurs (fichier SIG Ville)",
-    "indicators_long": "Indicateurs (modèle CSV long)",
-    "indicators_catalogue": "Catalogue d'indicateurs",
-}
+kind_labels_register(
+    {
+        "indicators_sigville": "Indicateurs (fichier SIG Ville)",
+        "indicators_long": "Indicateurs (modèle CSV long)",
+        "indicators_catalogue": "Catalogue d'indicateurs",
+    }
+)
 NORD_FILE = Path("indicateurs") / "sigville_qpv2024_indicateurs_nord.csv"
 
 
-@dataclass
-class IndicatorImportSummary(ImportSummary):
-    def __str__(self) -> str:
-        lines = [
-            f"{_KIND_LABELS.get(self.kind, self.kind)} — source : {self.source}",
-            f"  ajoutés : {self.added}, modifiés : {self.changed}, "
-            f"inchangés : {self.unchanged}, supprimés : {self.removed}",
-        ]
-        if self.warnings:
-            lines.append(f"  avertissements ({len(self.warnings)}) :")
-            lines.extend(f"    - {warning}" for warning in self.warnings)
-        if not self.applied:
-            lines.append(f"  {DRY_RUN_NOTICE}")
-        return "\n".join(lines)
+# The summary of an indicators import: the shared one (its kinds' labels are registered above).
+IndicatorImportSummary = ImportSummary
 
 
 def format_detect(*, header_line: str) -> str:

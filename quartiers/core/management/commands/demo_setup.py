@@ -15,7 +15,7 @@ from quartiers.core.demo import (
     demo_data_import,
     demo_production_refuse,
 )
-from quartiers.geography.importers import ImportRefused
+from quartiers.shared.imports import ImportRefused
 
 
 class Command(BaseCommand):

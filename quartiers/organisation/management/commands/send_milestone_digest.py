@@ -8,7 +8,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from quartiers.contracts.digest import milestone_digest_send, milestone_digests_send
+from quartiers.organisation.digest import milestone_digest_send, milestone_digests_send
 
 
 class Command(BaseCommand):
