@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import shapely
 from django.db import transaction
@@ -155,6 +156,44 @@ def _call(contract: Contract, year: int, report: GrantsSeedReport) -> CallForPro
     return call
 
 
+def demo_budget_add(
+    *,
+    application: Application,
+    cost: Decimal,
+    asked: Decimal,
+    state_funder: str = Funder.STATE_BOP147,
+    user: Any = None,
+) -> None:
+    """A balanced budget: the action's cost (staff), the State's share, the commune the rest."""
+    budget_line_add(
+        application=application,
+        side=BudgetSide.EXPENSE,
+        account="64",
+        label="Animateurs (démo)",
+        amount=cost,
+        user=user,
+    )
+    budget_line_add(
+        application=application,
+        side=BudgetSide.INCOME,
+        account="74",
+        funder=state_funder,
+        label="Demande de subvention de l'État",
+        amount=asked,
+        user=user,
+    )
+    if cost > asked:
+        budget_line_add(
+            application=application,
+            side=BudgetSide.INCOME,
+            account="74",
+            funder=Funder.COMMUNE,
+            label="Commune (démo)",
+            amount=cost - asked,
+            user=user,
+        )
+
+
 def _application(association, call, title, theme, cost, asked, steps, report, period="annuelle"):
     existing = Application.objects.filter(
         association=association, action_title=title, call=call
@@ -180,32 +219,7 @@ def _application(association, call, title, theme, cost, asked, steps, report, pe
             "qpvs": qpvs,
         },
     )
-    budget_line_add(
-        application=application,
-        side=BudgetSide.EXPENSE,
-        account="64",
-        label="Animateurs (démo)",
-        amount=cost,
-        user=None,
-    )
-    budget_line_add(
-        application=application,
-        side=BudgetSide.INCOME,
-        account="74",
-        funder=Funder.STATE_BOP147,
-        label="Demande BOP 147",
-        amount=asked,
-        user=None,
-    )
-    budget_line_add(
-        application=application,
-        side=BudgetSide.INCOME,
-        account="74",
-        funder=Funder.COMMUNE,
-        label="Commune (démo)",
-        amount=cost - asked,
-        user=None,
-    )
+    demo_budget_add(application=application, cost=cost, asked=asked)
     for to_status, data in steps:
         application_transition(application=application, to_status=to_status, user=None, **data)
     report.applications += 1

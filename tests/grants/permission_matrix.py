@@ -26,6 +26,7 @@ from quartiers.grants.models import (
 )
 from quartiers.grants.services.agreements import agreement_sign, payment_add
 from quartiers.grants.services.applications import (
+    CONTENT_FIELDS,
     application_create,
     budget_line_add,
     document_add,
@@ -88,18 +89,7 @@ def _app(world: dict[str, Any], where: str) -> Application:
 
 
 _APPLICATION = rows(Application, pk=lambda w, where: _app(w, where).pk)
-CONTENT = (
-    "aid_form",
-    "request_kind",
-    "object_kind",
-    "period_kind",
-    "fund",
-    "action_title",
-    "action_description",
-    "objectives",
-    "target_public",
-    "theme",
-)
+CONTENT = [name for name in CONTENT_FIELDS if name not in ("starts_on", "ends_on")]
 
 
 def _content(world: dict[str, Any], where: str, **changes: Any) -> dict[str, Any]:
