@@ -16,7 +16,7 @@ from pydantic import Field
 
 from quartiers.api.pagination import PageParams, not_found, page_of
 from quartiers.api.schemas import Error
-from quartiers.core.territory import Perm, user_can
+from quartiers.core.access import Perm, user_can
 from quartiers.programmes.choices import DispositifKind, Theme
 from quartiers.programmes.forms import ProgressEntryForm
 from quartiers.programmes.models import Dispositif, Measure, Programme
@@ -205,7 +205,7 @@ def measure_detail(request: HttpRequest, code: str):
 
 class MeasureEditors(SessionAuth):
     """The site's session (and CSRF token); 401 without it, 403 unless
-    quartiers.core.territory grants Perm.EDIT on the measure (préfecture staff), checked
+    quartiers.core.access grants Perm.EDIT on the measure (préfecture staff), checked
     before the body so that a refused account learns nothing from validation errors."""
 
     def authenticate(self, request: HttpRequest, key: str | None):

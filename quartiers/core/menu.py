@@ -15,7 +15,7 @@ MAIN_MENU: list[tuple[str, str]] = [
     ("Programmes et objectifs", "programmes:measure_list"),
     ("CONCERTO", "organisation:commitment_list"),
 ]
-# Internal entries, shown only to the roles that may open them (quartiers.core.territory).
+# Internal entries, shown only to the roles that may open them (quartiers.core.access).
 ROLE_MENU: dict[str, list[tuple[str, str]]] = {
     "association": [("Financements", "grants:application_list")],
     "partner": [("Géoréférencer un fichier", "georef:file")],
@@ -38,7 +38,7 @@ ROLE_MENU: dict[str, list[tuple[str, str]]] = {
 
 
 def main_menu(request: HttpRequest) -> list[dict[str, object]]:
-    from quartiers.core.territory import role_of
+    from quartiers.core.access import role_of
 
     items = []
     for label, name in MAIN_MENU + ROLE_MENU.get(role_of(getattr(request, "user", None)), []):

@@ -23,7 +23,7 @@ class User(AbstractUser):
     role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.AGENT)
     organisation = models.CharField("organisation", max_length=200, blank=True)
     # A partner account acts for one organisation (France Travail, CAF…): it edits that
-    # organisation's CONCERTO commitments and the actions it leads (quartiers.core.territory).
+    # organisation's CONCERTO commitments and the actions it leads (quartiers.core.access).
     partner_organisation = models.ForeignKey(
         "organisation.Organisation",
         on_delete=models.SET_NULL,

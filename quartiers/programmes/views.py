@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quartiers.core.access import Perm, user_can
 from quartiers.core.permissions import permission_check
-from quartiers.core.territory import Perm, user_can
 from quartiers.programmes import tables
 from quartiers.programmes.choices import NOT_PROVIDED, PRESS_KIT_DECLARED
 from quartiers.programmes.coverage import coverage_compute, scope_qpvs_default
@@ -116,7 +116,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
 def progress_entry_create(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_object_or_404(Measure, code=code)
     if (denied := permission_check(request, Perm.EDIT, measure)) is not None:
-        return denied  # préfecture staff only (quartiers.core.territory)
+        return denied  # préfecture staff only (quartiers.core.access)
     form = ProgressEntryForm(request.POST, measure=measure)
     if not form.is_valid():
         context = _detail_context(request, measure, form)

@@ -46,8 +46,8 @@ from quartiers.contracts.services import (
     note_add,
 )
 from quartiers.contracts.tables import ACTION_COLUMNS, action_rows
+from quartiers.core.access import Perm, scope
 from quartiers.core.audit import audit_for
-from quartiers.core.territory import scope_actions
 from quartiers.shared.exports import table_response
 
 
@@ -331,7 +331,7 @@ def _filters(request: HttpRequest) -> tuple[FollowUpFilterForm, ActionFilters]:
 def follow_up(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     today = timezone.localdate()
-    actions = scope_actions(request.user, actions_followed(filters=filters))
+    actions = scope(request.user, Perm.VIEW_INTERNAL, actions_followed(filters=filters))
     late, upcoming = milestones_watch(actions=actions, today=today)
     action_list = list(actions)
     bars, months, today_pct = gantt(actions=action_list, today=today)
@@ -355,8 +355,8 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             "bars": bars,
             "months": months,
             "today_pct": today_pct,
-            "ordinary_count": scope_actions(
-                request.user, Action.objects.filter(is_priority=False)
+            "ordinary_count": scope(
+                request.user, Perm.VIEW_INTERNAL, Action.objects.filter(is_priority=False)
             ).count(),
             "exports": [
                 {
@@ -375,7 +375,7 @@ def action_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404("Format d'export inconnu.")
     _, filters = _filters(request)
-    actions = scope_actions(request.user, actions_followed(filters=filters))
+    actions = scope(request.user, Perm.VIEW_INTERNAL, actions_followed(filters=filters))
     return table_response(
         fmt=fmt,
         columns=ACTION_COLUMNS,

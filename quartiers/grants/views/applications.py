@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quartiers.core.access import is_prefecture
 from quartiers.core.audit import audit_for
-from quartiers.core.territory import is_prefecture
 from quartiers.grants.choices import TRANSITIONS, ApplicationStatus, BudgetSide
 from quartiers.grants.forms import (
     AgreementForm,

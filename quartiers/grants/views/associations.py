@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quartiers.core.access import is_prefecture, role_of
 from quartiers.core.audit import audit_for
-from quartiers.core.territory import is_prefecture, role_of
 from quartiers.grants.forms import AssociationForm
 from quartiers.grants.permissions import READERS, STAFF_READERS, access_check
 from quartiers.grants.selectors import (

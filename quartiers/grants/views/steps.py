@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from quartiers.core.territory import is_prefecture
+from quartiers.core.access import is_prefecture
 from quartiers.grants.forms import (
     AgreementForm,
     PaymentForm,
