@@ -11,13 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
 from quartiers.contracts.choices import Theme
+from quartiers.contracts.models import Contract
 from quartiers.core.models import Role
-from quartiers.core.territory import role_of, territory_of
+from quartiers.core.territory import Territory, role_of, territory_of
 from quartiers.grants.choices import (
     COMMITTED_STATUSES,
     FONDS_VERT_QPV_TARGET,
@@ -48,7 +49,7 @@ def scope_applications(
     if role in {Role.ADMIN, Role.AGENT}:
         return queryset
     if role == Role.DELEGATE:
-        territory = territory_of(user)
+        territory = cast(Territory, territory_of(user))  # a délégué has one
         return queryset.filter(
             Q(call__contract_id__in=territory.contract_ids) | Q(qpvs__in=territory.qpv_ids)
         ).distinct()
@@ -66,7 +67,7 @@ def scope_associations(
     if role in {Role.ADMIN, Role.AGENT}:
         return queryset
     if role == Role.DELEGATE:
-        territory = territory_of(user)
+        territory = cast(Territory, territory_of(user))  # a délégué has one
         ids = scope_applications(user).values("association_id")
         return queryset.filter(Q(pk__in=ids) | Q(qpv_id__in=territory.qpv_ids))
     association = association_of(user)
@@ -144,12 +145,10 @@ def budget_table(*, year: int, by: str, fund: str = Fund.BOP147) -> MoneyTable:
             year=year, fund=fund, contract__isnull=False
         ).select_related("contract")
         for envelope in envelopes:
+            contract = cast(Contract, envelope.contract)  # contract__isnull=False
             row = rows.setdefault(
-                envelope.contract.code,
-                MoneyRow(
-                    key=envelope.contract.code,
-                    label=f"{envelope.contract.code} — {envelope.contract.name}",
-                ),
+                contract.code,
+                MoneyRow(key=contract.code, label=f"{contract.code} — {contract.name}"),
             )
             row.envelope = envelope.amount
     return MoneyTable(rows=sorted(rows.values(), key=lambda r: r.label))
