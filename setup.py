@@ -13,7 +13,15 @@ setup(
             "quartiers.georef.native._georef",
             sources=[f"{NATIVE}/{name}.c" for name in ("_georef", "engine", "distances", "lines")],
             depends=[f"{NATIVE}/georef.h"],
-            extra_compile_args=["-O2", "-std=c11", "-fno-math-errno", "-ffp-contract=off"],
+            # -fno-wrapv undoes Python's -fwrapv (signed overflow defined), which costs the
+            # parsing loop about 15 %; the loops never overflow a signed integer.
+            extra_compile_args=[
+                "-O2",
+                "-std=c11",
+                "-fno-math-errno",
+                "-ffp-contract=off",
+                "-fno-wrapv",
+            ],
         )
     ],
 )
