@@ -172,6 +172,9 @@ XLSX_MAX_SHARED_STRINGS_BYTES = env_int("XLSX_MAX_SHARED_STRINGS_BYTES", 16 * 10
 # A request announcing a larger body is refused (413) before it is read; 0: the largest upload
 # limit of the app plus 1 MB (quartiers/core/security.py).
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 0)
+# An import that would remove more than this share of the rows of a kind (QPV of a
+# generation, communes, EPCI) stops unless forced (--force-removals); referenced rows too.
+IMPORT_MAX_REMOVAL_SHARE = env_float("IMPORT_MAX_REMOVAL_SHARE", 0.10)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quartiers2030@localhost")
