@@ -116,10 +116,12 @@ def source_inspect(
 def _sample_check(text: str, delimiter: str) -> list[str]:
     """The header, once every record of the sample is known to be readable (a cell longer than
     the csv module's limit is refused here, naming its line and column)."""
-    header: list[str] | None = None
+    lines = io.StringIO(text, newline="")
     try:
-        for _, fields in csv_rows(io.StringIO(text, newline=""), delimiter=delimiter):
-            header = fields if header is None else header
+        first = next(csv_rows(lines, delimiter=delimiter), None)
+        header = first[1] if first else []
+        for _ in csv_rows(lines, delimiter=delimiter, first_line=2, header=header):
+            pass
     except CsvReadError as exc:
         raise BatchInputError(exc.reason, line=exc.line, column=exc.column) from exc
     return header or []
