@@ -267,8 +267,14 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)  # 0: no page cache
 # address, accounts by id; 0 turns a limit off.
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
 API_RATE_PER_MINUTE_AUTHENTICATED = env_int("API_RATE_PER_MINUTE_AUTHENTICATED", 600)
-# Login throttling (quartiers/core/login_throttle.py): failures per username and address.
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed, read right
+# to left, for the client address of every throttle (quartiers/core/client_address.py). Empty:
+# no proxy, the client is REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+# Login throttling (quartiers/core/login_throttle.py): failures per username and address, and
+# per address whatever the username (password spraying).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 # ProConnect (OpenID Connect) for agents, beside local accounts: off until OIDC_CLIENT_ID and
