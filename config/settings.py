@@ -261,7 +261,12 @@ CACHES = {
     "page_versions": _shared_cache("quartiers-pages", "page-versions"),
     # The API rate-limit counters (quartiers/api/throttle.py).
     "api_throttle": _shared_cache("quartiers-api", "api-throttle", max_entries=10_000),
+    # The report's PDF per data version and date, and the lock of its rebuild
+    # (quartiers/portal/pdf_cache.py).
+    "report_pdf": _shared_cache("quartiers-report", "report-pdf", max_entries=50),
 }
+# Longest time a rebuild of the report's PDF holds its lock (a crashed build frees it then).
+REPORT_PDF_BUILD_SECONDS = env_int("REPORT_PDF_BUILD_SECONDS", 120)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)  # 0: no page cache
 # JSON API rate limits per client and minute (quartiers/api/throttle.py): anonymous clients by
 # address, accounts by id; 0 turns a limit off.
