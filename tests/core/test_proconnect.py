@@ -62,7 +62,8 @@ def agent_browser(oidc_provider) -> Iterator[ProviderBrowser]:
 
 @pytest.fixture
 def camille(db) -> User:
-    """The app's account of the agent known to the provider (e-mail in another case)."""
+    """The app's account of the agent known to the provider (e-mail in another case), which an
+    administrator allowed to be linked to ProConnect by its address."""
     return User.objects.create_user(
         username="c.martin",
         email=CAMILLE.email.lower(),
@@ -70,6 +71,7 @@ def camille(db) -> User:
         role=Role.AGENT,
         first_name="Camille",
         last_name="Martin",
+        oidc_link_allowed=True,
     )
 
 
