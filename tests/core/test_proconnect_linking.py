@@ -12,13 +12,7 @@ from quartiers.core.models import Role, User
 from quartiers.core.oidc.accounts import OidcIdentityClaims, OidcRefused, oidc_account_resolve
 from quartiers.core.oidc.config import oidc_config
 from quartiers.core.oidc.models import OidcIdentity
-from tests.core.test_proconnect import (  # noqa: F401  (fixtures)
-    _logged_in_user_id,
-    _message,
-    agent_browser,
-    proconnect,
-    proconnect_login,
-)
+from tests.core.test_proconnect import _logged_in_user_id, _message, proconnect_login
 from tests.oidc_provider.world import CAMILLE
 
 pytestmark = pytest.mark.django_db
