@@ -187,6 +187,9 @@ GEOREF_INDEX_CACHE_DIR = (
     if env_str("GEOREF_INDEX_CACHE_DIR", "x")
     else None
 )
+# How often (seconds) a process compares its in-memory index with the shared version of the
+# contours, renewed by every import (quartiers/georef/loader.py).
+GEOREF_INDEX_CHECK_SECONDS = env_float("GEOREF_INDEX_CHECK_SECONDS", 1.0)
 
 # Task queue (huey, docs/jobs.md): a SQLite file by default (no server to run), Redis when
 # REDIS_URL is set (workers on several machines). Workers: `manage.py run_huey`.
