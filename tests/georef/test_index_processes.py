@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import uuid
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from tests.georef.test_jobs_worker import MANAGE, _wait, _worker
+from tests.georef.test_jobs_worker import CHECKED, MANAGE, _wait, _worker, worker_env
 from tests.live_servers import free_port, gunicorn_start, process_stop
 
 pytestmark = pytest.mark.slow
@@ -82,21 +81,15 @@ def test_servers_and_workers_answer_with_the_new_contours_after_a_cli_import(tmp
     new_answers = [_expected(after, p) for p in points]
     assert old_answers == [MOVED, None] and new_answers == [None, MOVED]
 
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": "",
-        "REDIS_URL": "",
-        "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "CACHE_DIR": str(tmp_path / "cache"),
-        "GEOREF_INDEX_CACHE_DIR": str(tmp_path / "georef-index"),
-        "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3"),
-        "HUEY_NAME": f"test-{uuid.uuid4().hex[:8]}",
-        "API_RATE_PER_MINUTE": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    run = {"env": env, "check": True, "capture_output": True, "text": True}
+    env = worker_env(
+        tmp_path,
+        REDIS_URL="",
+        CACHE_DIR=str(tmp_path / "cache"),
+        GEOREF_INDEX_CACHE_DIR=str(tmp_path / "georef-index"),
+        API_RATE_PER_MINUTE="0",
+        ALLOWED_HOSTS="127.0.0.1",
+    )
+    run = {"env": env, **CHECKED}
     subprocess.run([*MANAGE, "migrate", "-v0"], **run)
     subprocess.run([*MANAGE, "import_qpv", str(original), "--apply"], **run)
 
