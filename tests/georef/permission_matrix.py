@@ -37,6 +37,12 @@ MATRIX = {
         get={"-": NOT_ALLOWED_GET},
         post={"-": ("login", "403", "404", "404", "redirect", "404")},
     ),
+    # The owner's job is finished, not failed: « seul un traitement échoué… », redirected.
+    "georef:job_resume": Case(
+        args=job_id,
+        get={"-": NOT_ALLOWED_GET},
+        post={"-": ("login", "403", "404", "404", "redirect", "404")},
+    ),
 }
 
 
