@@ -60,10 +60,12 @@ def index_version_current(*, generation: int) -> str:
 
 def index_version_renew(*, generation: int | None) -> None:
     """The contours of ``generation`` (every one when None) changed: every process rebuilds."""
-    store = caches["page_versions"]
     generations = [generation] if generation is not None else [int(g) for g in Generation.values]
-    for value in generations:
-        store.set(_version_key(value), secrets.token_hex(8), timeout=None)
+    try:
+        for value in generations:
+            caches["page_versions"].set(_version_key(value), secrets.token_hex(8), timeout=None)
+    except Exception:  # never fail the import that committed: the other processes keep theirs
+        logger.exception("georef: shared index version not renewed")
 
 
 def _check_seconds() -> float:
@@ -80,7 +82,11 @@ def index_get(*, generation: int | None = None) -> GeorefIndex:
     now = time.monotonic()
     if cached is not None and now - cached[2] < _check_seconds():
         return cached[0]
-    version = index_version_current(generation=generation)
+    try:
+        version = index_version_current(generation=generation)
+    except Exception:  # the shared store is down: keep answering with what this process has
+        logger.exception("georef: shared index version unreadable")
+        version = cached[1] if cached is not None else ""
     with _lock:
         cached = _cache.get(key)
         if cached is not None and cached[1] == version:

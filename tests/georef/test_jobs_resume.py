@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from quartiers.georef.geocoder import GeocoderError
 from quartiers.georef.jobs import services
-from quartiers.georef.jobs.holder import holder_current
+from quartiers.georef.jobs.holder import holder_current, holder_gone
 from quartiers.georef.jobs.services import job_run, jobs_recover
 from quartiers.georef.models import GeorefJob, JobStatus
 from tests.georef import test_jobs as base
@@ -154,3 +154,17 @@ def test_a_failed_job_is_resumed_from_the_command_line(
     assert base._ids(Path(job.output_path)) == EXPECTED
     with pytest.raises(CommandError, match="Seul un traitement échoué peut être repris"):
         call_command("georef_resume", str(job.id))
+
+
+def test_a_holder_is_gone_only_when_this_machine_can_tell():
+    me = holder_current()
+    boot, namespace = me.boot_id.split("/", 1)
+    dead = _dead_pid()
+    assert holder_gone(host=me.host, pid=dead, boot_id=me.boot_id)
+    assert not holder_gone(host=me.host, pid=me.pid, boot_id=me.boot_id)  # this process
+    # Another container of this machine (same boot, another PID namespace): its ids aren't ours.
+    assert not holder_gone(host=me.host, pid=dead, boot_id=f"{boot}/pid:[1]")
+    # A boot of this machine that ended: every process of it is gone.
+    assert holder_gone(host=me.host, pid=me.pid, boot_id=f"autre-demarrage/{namespace}")
+    assert not holder_gone(host="autre-machine", pid=dead, boot_id=me.boot_id)
+    assert not holder_gone(host=me.host, pid=None, boot_id=me.boot_id)

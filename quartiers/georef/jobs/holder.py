@@ -1,6 +1,7 @@
 """Who holds a running job: the host, process id and boot of the worker process, recorded
 when it claims the job. Another worker may take the job over at once when that process is
-known to be gone — same host, same boot, no process with that id — instead of waiting for
+known to be gone — same host, same boot and PID namespace, no process with that id, or the
+machine rebooted since — instead of waiting for
 its heartbeat to go stale (GEOREF_JOB_STALE_SECONDS, the only test across machines)."""
 
 from __future__ import annotations
@@ -25,11 +26,15 @@ class Holder:
 
 @functools.cache
 def _boot_id() -> str:
+    """The kernel's boot id and this process's PID namespace: containers of one machine share
+    the boot id (and may share the host name) but not their process ids."""
     try:
         with open(BOOT_ID_PATH, encoding="ascii") as handle:
-            return handle.read().strip()
+            boot = handle.read().strip()
+        namespace = os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
     except OSError:
         return ""  # not Linux: a holder is never known to be gone, the heartbeat decides
+    return f"{boot}/{namespace}"[:64]
 
 
 def holder_current() -> Holder:
@@ -53,6 +58,8 @@ def holder_gone(*, host: str, pid: int | None, boot_id: str) -> bool:
     me = holder_current()
     if not pid or not host or not boot_id or not me.boot_id or host != me.host:
         return False
-    if boot_id != me.boot_id:
+    if boot_id.split("/")[0] != me.boot_id.split("/")[0]:
         return True  # this machine rebooted since: every process of that boot is gone
+    if boot_id != me.boot_id:
+        return False  # another PID namespace (container): its process ids are not ours
     return pid != me.pid and not _pid_alive(pid)
