@@ -12,6 +12,9 @@ def _index_invalidate(sender: object, *, generation: int | None = None, **kwargs
     loader = sys.modules.get("quartiers.georef.loader")
     if loader is not None:
         loader.cache_clear(generation=generation)
+    zone = sys.modules.get("quartiers.georef.batch.zone")
+    if zone is not None:
+        zone.zone_clear()
 
 
 class GeorefConfig(AppConfig):

@@ -122,7 +122,7 @@ def test_the_columns_can_be_chosen_when_nothing_is_detected(prefecture_agent, po
     rows = list(
         csv.DictReader(io.StringIO(Path(job.output_path).read_text("utf-8-sig")), delimiter=";")
     )
-    assert [r["qpv_code"] or None for r in rows] == list(
+    assert [r["code_qpv"] or None for r in rows] == list(
         points_locate(lon=lon, lat=lat).primary_codes()
     )
 

@@ -99,7 +99,7 @@ def beneficiaries_count(
 
 def _records(info: SourceInfo) -> Iterator[Record]:
     if info.format == "xlsx":
-        yield from xlsx_rows(info=info)
+        yield from ((line, cells) for line, cells in xlsx_rows(info=info) if cells is not None)
         return
     for block in csv_blocks(info=info):
         text = io.StringIO(block.data.decode("utf-8"), newline="")
