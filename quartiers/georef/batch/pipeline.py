@@ -47,7 +47,7 @@ ADDRESS_BLOCK_BYTES = 256 << 10
 # An address file is cut in at least this many chunks (each one geocoded, then committed), so
 # that the progress moves during the geocoding; never smaller than MIN_ADDRESS_BLOCK_BYTES.
 ADDRESS_MIN_CHUNKS = 20
-MIN_ADDRESS_BLOCK_BYTES = 2 << 10
+MIN_ADDRESS_BLOCK_BYTES = 256
 XLSX_CHUNK_ROWS = 5_000
 
 
