@@ -30,7 +30,8 @@ def oracle(data_dir: Path):
     codes = [f["properties"]["code_qp"] for f in features]
     geoms = [shapely.make_valid(shapely.geometry.shape(f["geometry"])) for f in features]
     to_l93 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:2154", always_xy=True)
-    metric = [shapely.transform(g, lambda xy: np.column_stack(to_l93.transform(*xy.T))) for g in geoms]  # fmt: skip
+    project = lambda xy: np.column_stack(to_l93.transform(*xy.T))  # noqa: E731
+    metric = [shapely.transform(g, project) for g in geoms]
     boundaries = shapely.union_all([shapely.boundary(g) for g in metric])
 
     def answer(lon: float, lat: float) -> tuple[str, float]:
@@ -106,7 +107,8 @@ def test_a_row_with_extra_fields_keeps_the_result_columns_in_place(tmp_path, ora
 def test_an_unrepresentable_coordinate_is_invalid_with_its_column_and_value(tmp_path):
     rows, summary = _run(tmp_path, "id,lon,lat\n1,1e400,50.6\n2,abc,50.6\n")
     assert [r["statut"] for r in rows] == ["invalide", "invalide"]
-    assert rows[0]["remarque"] == "ligne 2, colonne « lon » : « 1e400 » est hors de toute coordonnée possible"  # fmt: skip
+    expected = "ligne 2, colonne « lon » : « 1e400 » est hors de toute coordonnée possible"
+    assert rows[0]["remarque"] == expected
     assert rows[1]["remarque"] == "ligne 3, colonne « lon » : « abc » n'est pas un nombre"
     assert summary.by_status["invalid"] == 2
 
