@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test venv runtime-deps native backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
+.PHONY: demo-geocoder help demo test venv runtime-deps native backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
 	lint format check bench clean
 
 help:
@@ -99,11 +99,26 @@ port-check: venv
 	       "tourne peut-être). Arrêtez-la ou choisissez un autre port : make demo PORT=8001"; \
 	  exit 1; }
 
+# Without a configured geocoder (GEOCODER_URL unset in the environment and .env), the demo
+# starts the project's own addok and points the app at it: address lookup works offline.
+ADDOK_PORT ?= 7878
+DEMO_GEOCODER_URL := $(if $(strip $(GEOCODER_URL)),$(GEOCODER_URL),http://127.0.0.1:$(ADDOK_PORT))
+
+demo-geocoder: venv
+ifeq ($(strip $(GEOCODER_URL)),)
+	@echo "Aucun géocodeur configuré (GEOCODER_URL) : démarrage du géocodeur addok local…"
+	@$(MAKE) --no-print-directory addok ADDOK_PORT=$(ADDOK_PORT)
+else
+	@echo "Géocodeur configuré : $(GEOCODER_URL)"
+endif
+
 serve: port-check
 	@echo ""
 	@echo "Quartiers 2030 est servi sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)."
+	@echo "Géocodeur : $(DEMO_GEOCODER_URL) (manage.py geocoder_check pour le vérifier)."
 	@# The task-queue worker (huey, docs/jobs.md) runs beside the server and stops with it.
-	@$(PY) manage.py run_huey >var/huey-worker.log 2>&1 & worker=$$!; \
+	@export GEOCODER_URL="$(DEMO_GEOCODER_URL)"; \
+	$(PY) manage.py run_huey >var/huey-worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	echo "Traitement des fichiers en tâche de fond : manage.py run_huey (journal : var/huey-worker.log)."; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
@@ -126,7 +141,7 @@ worker: venv
 	$(PY) manage.py run_huey
 
 # The port is checked first, so a busy port fails before any work.
-demo: port-check demo-data serve
+demo: port-check demo-data demo-geocoder serve
 
 # --- Tests and quality --------------------------------------------------------------------
 
@@ -155,7 +170,7 @@ redis-deps:
 # Local addok geocoder (the BAN engine) on 127.0.0.1:7878 with its own Redis on 6390, indexing
 # the real Nord addresses: the geocoding tests and bench speak to it (see docs/geocoding.md).
 addok: redis-deps
-	@bash scripts/addok/setup.sh
+	@ADDOK_PORT=$(ADDOK_PORT) bash scripts/addok/setup.sh
 
 addok-stop:
 	@-bash scripts/addok/stop.sh
