@@ -90,7 +90,7 @@ class _Sweep:
     poly: np.ndarray
     half_width: float
     grid: tuple  # (gx0, gy0, size, nx, ny, cell_start, cell_item)
-    segments: tuple  # (seg_start, seg_id, seg_poly): each cell's candidate segments
+    segments: tuple  # (seg_start, seg_id, seg_poly, seg_low): each cell's candidate segments
 
 
 _SWEEP_MAX_CELLS = 1 << 16
@@ -144,11 +144,12 @@ def _cell_segments(ccx, ccy, radius, cell_start, cell_item, box, first, last, po
     from quartiers.georef.kernels import cell_segments
 
     seg_start = np.zeros(len(ccx) + 1, dtype=np.int64)
-    empty_i = np.empty(0, dtype=np.int64)
+    empty_i = np.empty(0, dtype=np.int32)
     args = (ccx, ccy, radius, cell_start, cell_item, box, first, last, poly, seg.x, seg.y)
-    cell_segments(*args, seg_start, empty_i, empty_i, False)
+    cell_segments(*args, seg_start, empty_i, empty_i, np.empty(0, np.float32), False)
     seg_start = np.cumsum(seg_start)
-    seg_id = np.empty(seg_start[-1], dtype=np.int64)
-    seg_poly = np.empty(seg_start[-1], dtype=np.int64)
-    cell_segments(*args, seg_start, seg_id, seg_poly, True)
-    return seg_start, seg_id, seg_poly
+    seg_id = np.empty(seg_start[-1], dtype=np.int32)
+    seg_poly = np.empty(seg_start[-1], dtype=np.int32)
+    seg_low = np.empty(seg_start[-1], dtype=np.float32)
+    cell_segments(*args, seg_start, seg_id, seg_poly, seg_low, True)
+    return seg_start, seg_id, seg_poly, seg_low

@@ -320,14 +320,15 @@ def _segment_box(s, sx, sy, x0, y0, x1, y1):  # pragma: no cover - compiled
 @njit(cache=True, nogil=True)
 def cell_segments(
     ccx, ccy, radius, cell_start, cell_item, box, first, last, poly, sx, sy,
-    seg_start, seg_id, seg_poly, fill,
+    seg_start, seg_id, seg_poly, seg_low, fill,
 ):  # pragma: no cover - compiled  # fmt: skip
     """The segments of each square cell (centre ccx, ccy; half-diagonal ``radius``) that can
     be the nearest boundary of some point of the cell. U: for the segment nearest to the
     centre, its largest distance to the cell's corners (distance to a segment is convex, so
     every point of the cell is within U of it); a segment farther than U from the whole cell
     is never the nearest. First call with fill=False to count (seg_start[c + 1] = count),
-    then fill=True (seg_id, and the polygon of each segment)."""
+    then fill=True: seg_id, the polygon of each segment and its distance to the cell (a lower
+    bound for any point of the cell, rounded down to float32), sorted by that distance."""
     half = radius / np.sqrt(2.0)
     for c in range(ccx.shape[0]):
         x = ccx[c]
@@ -356,20 +357,29 @@ def cell_segments(
             if _box_bounds(x, y, box[j])[0] - radius > limit:
                 continue
             for s in range(first[j], last[j]):
-                if _segment_box(s, sx, sy, x0, y0, x1, y1) <= limit:
+                low = _segment_box(s, sx, sy, x0, y0, x1, y1)
+                if low <= limit:
                     if fill:
                         seg_id[base + n] = s
                         seg_poly[base + n] = poly[j]
+                        seg_low[base + n] = np.float32(low * (1.0 - 1e-6) - 1e-3)
                     n += 1
         if not fill:
             seg_start[c + 1] = n
+        elif n > 1:
+            order = np.argsort(seg_low[base : base + n], kind="mergesort")
+            seg_id[base : base + n] = seg_id[base : base + n][order]
+            seg_poly[base : base + n] = seg_poly[base : base + n][order]
+            seg_low[base : base + n] = seg_low[base : base + n][order]
 
 
 @njit(cache=True, nogil=True)
 def nearest_segment(
-    px, py, gx0, gy0, size, nx, ny, seg_start, seg_id, seg_poly, sx, sy, out_d, out_p, done,
+    px, py, gx0, gy0, size, nx, ny, seg_start, seg_id, seg_poly, seg_low, sx, sy,
+    out_d, out_p, done,
 ):  # pragma: no cover - compiled  # fmt: skip
-    """Exact nearest boundary of each point inside the grid, from its cell's segments (ties:
+    """Exact nearest boundary of each point inside the grid, from its cell's segments sorted by
+    their distance to the cell (stopping once that lower bound exceeds the best distance; ties:
     the smallest polygon index, as nearest_boundary); done[i] False for points outside."""
     for i in range(px.shape[0]):
         x = px[i]
@@ -380,16 +390,33 @@ def nearest_segment(
             done[i] = False
             continue
         c = np.int64(fx) * ny + np.int64(fy)
-        best = np.inf
+        best2 = np.inf
         best_p = -1
         for k in range(seg_start[c], seg_start[c + 1]):
+            low = np.float64(seg_low[k])
+            if low > 0.0 and low * low > best2:
+                break
             s = seg_id[k]
-            d = _segments_distance(x, y, s, s + 1, sx, sy)
+            ax = sx[s, 0]
+            ay = sy[s, 0]
+            dx = sx[s, 1] - ax
+            dy = sy[s, 1] - ay
+            length2 = dx * dx + dy * dy
+            t = 0.0
+            if length2 > 0.0:
+                t = ((x - ax) * dx + (y - ay) * dy) / length2
+                if t < 0.0:
+                    t = 0.0
+                elif t > 1.0:
+                    t = 1.0
+            ex = ax + t * dx - x
+            ey = ay + t * dy - y
+            d2 = ex * ex + ey * ey
             p = seg_poly[k]
-            if d < best or (d == best and p < best_p):
-                best = d
+            if d2 < best2 or (d2 == best2 and p < best_p):
+                best2 = d2
                 best_p = p
-        out_d[i] = best
+        out_d[i] = np.sqrt(best2)
         out_p[i] = best_p
         done[i] = True
 
