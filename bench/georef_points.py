@@ -142,12 +142,12 @@ def run_case(name, index, geoms, codes, lon, lat, *, baselines, exact_max):
     )
     row["strtree"] = n / t_tree
     expected = np.unique(pi.astype(np.int64) * len(codes) + gi)
+    found = engine_pairs(result)
+    disagree = len(np.setxor1d(expected, found))
     t_simple, simple = timed(lambda: bbox_contains(geoms, lon, lat), repeat)
     row["bbox_contains"] = n / t_simple
     if not np.array_equal(np.unique(simple), expected):
         disagree += 1
-    found = engine_pairs(result)
-    disagree = len(np.setxor1d(expected, found))
     if baselines and n <= 10**6:
         polys = gpd.GeoDataFrame({"code": codes}, geometry=list(geoms), crs="EPSG:4326")
 

@@ -140,3 +140,20 @@ def test_the_header_can_be_on_a_later_line(tmp_path):
     assert rows[0]["code_qpv"] == "QN05934M"
     assert rows[1]["remarque"] == "ligne 5, colonne « lon » : vide"
     assert summary.rows == 2
+
+
+def test_quoted_fields_of_a_semicolon_file_keep_their_values_on_the_compiled_path(tmp_path):
+    lines = [
+        "id;adresse;lon;lat",
+        f'1;"12, rue des Lilas";"{ANICHE[0]}".;{ANICHE[1]}',
+        '2;"Résidence ""Les Tilleuls""; bât. B";"3,18";"50,69"',
+        f'3;"=1+1";{str(ANICHE[0]).replace(".", ",")};"{ANICHE[1]}"',
+    ]
+    lines[1] = lines[1].replace('".;', '";')
+    text = "\n".join(lines) + "\n"
+    rows, summary = _run(tmp_path, text)
+    original = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert [r["adresse"] for r in rows] == ["12, rue des Lilas", original[1]["adresse"], "'=1+1"]
+    assert [r["lon"] for r in rows] == [r["lon"] for r in original]
+    assert [r["code_qpv"] for r in rows][0::2] == ["QN05934M", "QN05934M"]
+    assert summary.rows == 3 and summary.error_count == 0

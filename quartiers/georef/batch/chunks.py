@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -118,9 +119,18 @@ def _table(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def block_process(block: Block, ctx: Context) -> tuple[bytes | list[memoryview], int]:
     """Output bytes and row count of a CSV block."""
-    if ctx.mapping.mode in ("lonlat", "xy") and b'"' not in block.data:
-        return _coordinates_fast(block, ctx)
+    if ctx.mapping.mode in ("lonlat", "xy"):
+        if b'"' in block.data and ctx.delimiter == ";":
+            block = replace(block, data=_QUOTED.sub(rb"\1\2", block.data))
+        if b'"' not in block.data:
+            return _coordinates_fast(block, ctx)
     return rows_process(csv_records(block, ctx.delimiter, ctx.summary), ctx)
+
+
+# A quoted field of a ";" file that holds no ";", quote or line end ("12, rue des Lilas",
+# "3,062"): its quotes change nothing to its value nor to the ";" output, which needs none;
+# without them the block takes the compiled path.
+_QUOTED = re.compile(rb'(^|;)"([^";\r\n]*)"(?=;|\r?$)', re.MULTILINE)
 
 
 def csv_records(
