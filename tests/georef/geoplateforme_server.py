@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 PREFIX = "/geocodage"
+_HTTP = httpx.Client(limits=httpx.Limits(max_connections=16))  # keep-alive to addok
 INDEXES = ("address", "poi", "parcel")
 ADDRESS_TYPES = ("housenumber", "street", "locality", "municipality")
 ALL_RESULT_COLUMNS = (
@@ -199,7 +200,7 @@ class GeoplateformeServer:
         return out.getvalue().encode("utf-8")
 
     def _addok(self, path: str, params: dict) -> list[dict]:
-        response = httpx.get(self.addok_url + path, params=params, timeout=10)
+        response = _HTTP.get(self.addok_url + path, params=params, timeout=10)
         response.raise_for_status()
         features = response.json().get("features") or []
         for feature in features:
