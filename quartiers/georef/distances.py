@@ -10,7 +10,10 @@ distance found. Points outside that grid fall back to an outward sweep in x.
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import shapely
@@ -36,7 +39,7 @@ def far_distances_fill(
     if not len(idx):
         return
     # numba, imported only here: the band's answers need none of it.
-    from quartiers.georef.kernels import lambert93_forward, nearest_boundary, nearest_segment
+    from quartiers.georef.kernels import nearest_boundary
 
     groups = np.unique(index.crs)
     gap = np.empty((len(groups), len(idx)))
@@ -54,7 +57,8 @@ def far_distances_fill(
         sweep = _metric_sweep(index, str(crs))
         if str(crs) == LAMBERT93:  # the same formulas as pyproj's, compiled (0.05 µs a point)
             tx, ty = np.empty(len(pts)), np.empty(len(pts))
-            lambert93_forward(lon[pts], lat[pts], tx, ty)
+            plon, plat = lon[pts], lat[pts]
+            _halves(partial(_project, plon, plat, tx, ty), len(pts))
         else:
             tx, ty = transformer(WGS84, str(crs)).transform(lon[pts], lat[pts])
             tx, ty = np.asarray(tx, dtype=np.float64), np.asarray(ty, dtype=np.float64)
@@ -62,9 +66,9 @@ def far_distances_fill(
         out_p = np.empty(len(pts), dtype=np.int64)
         done = np.empty(len(pts), dtype=np.bool_)
         gx0, gy0, size, nx, ny = sweep.grid[:5]
-        nearest_segment(
-            tx, ty, gx0, gy0, size, nx, ny, *sweep.segments, seg.x, seg.y, out_d, out_p, done
-        )
+
+        grid = (gx0, gy0, size, nx, ny, *sweep.segments, seg.x, seg.y)
+        _halves(partial(_measure, tx, ty, grid, out_d, out_p, done), len(pts))
         rest = np.flatnonzero(~done)  # beyond the grid: the outward sweep
         if len(rest):
             rest_d = np.empty(len(rest))
@@ -76,6 +80,36 @@ def far_distances_fill(
             out_d[rest], out_p[rest] = rest_d, rest_p
         distance[pts] = out_d
         nearest[pts] = out_p
+
+
+_SPLIT = 100_000  # points: below, one thread
+_executor: list[ThreadPoolExecutor] = []
+_sweep_lock = threading.Lock()
+
+
+def _measure(tx, ty, grid, out_d, out_p, done, a: int, b: int) -> None:
+    from quartiers.georef.far_kernels import nearest_segment
+
+    nearest_segment(tx[a:b], ty[a:b], *grid, out_d[a:b], out_p[a:b], done[a:b])
+
+
+def _project(lon, lat, x, y, a: int, b: int) -> None:
+    from quartiers.georef.far_kernels import lambert93_forward
+
+    lambert93_forward(lon[a:b], lat[a:b], x[a:b], y[a:b])
+
+
+def _halves(work, n: int) -> None:
+    """work(0, n), as two halves on two threads for large n (the compiled loops release the
+    GIL; they write disjoint slices)."""
+    if n < 2 * _SPLIT:
+        work(0, n)
+        return
+    if not _executor:
+        _executor.append(ThreadPoolExecutor(1, "georef-distances"))
+    other = _executor[0].submit(work, n // 2, n)
+    work(0, n // 2)
+    other.result()
 
 
 @dataclass(frozen=True)
@@ -100,48 +134,53 @@ _SWEEP_PAD_M = 20_000.0
 
 def _metric_sweep(index: GeorefIndex, crs: str) -> _Sweep:
     """Built on the first exact-distance lookup of that CRS, then cached in the index."""
-    if crs not in index._sweeps:
-        from quartiers.georef.kernels import cell_candidates
-
-        seg = index.segments
-        in_crs = index.crs[seg.part_poly] == crs
-        parts = np.flatnonzero(in_crs & (np.diff(seg.part_start) > 0))
-        first, last = seg.part_start[parts], seg.part_start[parts + 1]
-        box = np.array(
-            [
-                [seg.x[a:b].min(), seg.y[a:b].min(), seg.x[a:b].max(), seg.y[a:b].max()]
-                for a, b in zip(first, last, strict=True)
-            ]
-        ).reshape(-1, 4)
-        cx = (box[:, 0] + box[:, 2]) / 2
-        order = np.argsort(cx, kind="stable")
-        half_width = float(((box[:, 2] - box[:, 0]) / 2).max())
-        cx, box = cx[order], np.ascontiguousarray(box[order])
-        lo = box[:, :2].min(axis=0) - _SWEEP_PAD_M
-        hi = box[:, 2:].max(axis=0) + _SWEEP_PAD_M
-        size = max(float(np.sqrt(np.prod(hi - lo) / _SWEEP_MAX_CELLS)), _SWEEP_MIN_CELL_M)
-        nx, ny = int(np.ceil((hi[0] - lo[0]) / size)), int(np.ceil((hi[1] - lo[1]) / size))
-        gx, gy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
-        ccx, ccy = lo[0] + (gx.ravel() + 0.5) * size, lo[1] + (gy.ravel() + 0.5) * size
-        cell_start = np.zeros(nx * ny + 1, dtype=np.int64)
-        radius = size * np.sqrt(0.5)
-        empty = np.empty(0, dtype=np.int64)
-        cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, empty, False)
-        cell_start = np.cumsum(cell_start)
-        cell_item = np.empty(cell_start[-1], dtype=np.int64)
-        cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, cell_item, True)
-        first, last, poly = first[order], last[order], seg.part_poly[parts][order]
-        index._sweeps[crs] = _Sweep(
-            cx=cx, box=box, first=first, last=last, poly=poly, half_width=half_width,
-            grid=(float(lo[0]), float(lo[1]), size, nx, ny, cell_start, cell_item),
-            segments=_cell_segments(ccx, ccy, radius, cell_start, cell_item, box, first, last,
-                                    poly, seg),
-        )  # fmt: skip
+    with _sweep_lock:
+        if crs not in index._sweeps:
+            index._sweeps[crs] = _sweep_build(index, crs)
     return index._sweeps[crs]
 
 
+def _sweep_build(index: GeorefIndex, crs: str) -> _Sweep:
+    from quartiers.georef.kernels import cell_candidates
+
+    seg = index.segments
+    in_crs = index.crs[seg.part_poly] == crs
+    parts = np.flatnonzero(in_crs & (np.diff(seg.part_start) > 0))
+    first, last = seg.part_start[parts], seg.part_start[parts + 1]
+    box = np.array(
+        [
+            [seg.x[a:b].min(), seg.y[a:b].min(), seg.x[a:b].max(), seg.y[a:b].max()]
+            for a, b in zip(first, last, strict=True)
+        ]
+    ).reshape(-1, 4)
+    cx = (box[:, 0] + box[:, 2]) / 2
+    order = np.argsort(cx, kind="stable")
+    half_width = float(((box[:, 2] - box[:, 0]) / 2).max())
+    cx, box = cx[order], np.ascontiguousarray(box[order])
+    lo = box[:, :2].min(axis=0) - _SWEEP_PAD_M
+    hi = box[:, 2:].max(axis=0) + _SWEEP_PAD_M
+    size = max(float(np.sqrt(np.prod(hi - lo) / _SWEEP_MAX_CELLS)), _SWEEP_MIN_CELL_M)
+    nx, ny = int(np.ceil((hi[0] - lo[0]) / size)), int(np.ceil((hi[1] - lo[1]) / size))
+    gx, gy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
+    ccx, ccy = lo[0] + (gx.ravel() + 0.5) * size, lo[1] + (gy.ravel() + 0.5) * size
+    cell_start = np.zeros(nx * ny + 1, dtype=np.int64)
+    radius = size * np.sqrt(0.5)
+    empty = np.empty(0, dtype=np.int64)
+    cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, empty, False)
+    cell_start = np.cumsum(cell_start)
+    cell_item = np.empty(cell_start[-1], dtype=np.int64)
+    cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, cell_item, True)
+    first, last, poly = first[order], last[order], seg.part_poly[parts][order]
+    return _Sweep(
+        cx=cx, box=box, first=first, last=last, poly=poly, half_width=half_width,
+        grid=(float(lo[0]), float(lo[1]), size, nx, ny, cell_start, cell_item),
+        segments=_cell_segments(ccx, ccy, radius, cell_start, cell_item, box, first, last,
+                                poly, seg),
+    )  # fmt: skip
+
+
 def _cell_segments(ccx, ccy, radius, cell_start, cell_item, box, first, last, poly, seg):
-    from quartiers.georef.kernels import cell_segments
+    from quartiers.georef.far_kernels import cell_segments
 
     seg_start = np.zeros(len(ccx) + 1, dtype=np.int64)
     empty_i = np.empty(0, dtype=np.int32)

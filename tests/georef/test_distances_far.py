@@ -9,7 +9,7 @@ import pyproj
 import shapely
 
 from quartiers.georef.engine import locate
-from quartiers.georef.kernels import lambert93_forward
+from quartiers.georef.far_kernels import lambert93_forward
 
 
 def test_the_compiled_lambert93_projection_is_pyprojs():

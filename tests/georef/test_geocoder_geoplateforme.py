@@ -105,3 +105,13 @@ def test_a_client_too_fast_waits_as_told_by_429_and_still_gets_every_answer(addo
     assert all(r.found for r in results)
     assert results[:3] == expected
     assert running.state.max_per_second() <= 5
+
+
+@pytest.mark.django_db
+def test_an_ambiguous_address_looked_up_alone_is_uncertain_and_says_why(geoplateforme):
+    from quartiers.georef.lookup import address_locate
+
+    with _client(geoplateforme.base_url) as client:
+        answer = address_locate(q="Rue de la Gare", client=client)
+    assert answer.status == "uncertain"
+    assert any(reason.startswith("deuxième candidat proche") for reason in answer.reasons)
