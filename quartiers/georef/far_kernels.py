@@ -109,23 +109,46 @@ def nearest_segment(
 ):  # pragma: no cover - compiled  # fmt: skip
     """Exact nearest boundary of each point inside the grid, from its cell's segments sorted by
     their distance to the cell (stopping once that lower bound exceeds the best distance; ties:
-    the smallest polygon index, as nearest_boundary); done[i] False for points outside."""
-    for i in range(px.shape[0]):
+    the smallest polygon index, as nearest_boundary); done[i] False for points outside.
+
+    The points are taken cell by cell (a counting sort): each cell's lists are read from
+    memory once for all its points, not once per point (the lists, tens of MB, do not fit in
+    the caches: reading them point by point in file order costs twice the time)."""
+    n = px.shape[0]
+    ncell = nx * ny
+    cell = np.empty(n, dtype=np.int64)
+    count = np.zeros(ncell + 1, dtype=np.int64)
+    for i in range(n):
+        fx = (px[i] - gx0) / size
+        fy = (py[i] - gy0) / size
+        if fx >= 0.0 and fy >= 0.0 and fx < nx and fy < ny:
+            c = np.int64(fx) * ny + np.int64(fy)
+            cell[i] = c
+            count[c + 1] += 1
+            done[i] = True
+        else:
+            cell[i] = -1
+            done[i] = False
+    for c in range(ncell):
+        count[c + 1] += count[c]
+    order = np.empty(count[ncell], dtype=np.int64)
+    for i in range(n):
+        c = cell[i]
+        if c >= 0:
+            order[count[c]] = i
+            count[c] += 1
+    for k in range(order.shape[0]):
+        i = order[k]
         x = px[i]
         y = py[i]
-        fx = (x - gx0) / size
-        fy = (y - gy0) / size
-        if not (fx >= 0.0 and fy >= 0.0 and fx < nx and fy < ny):
-            done[i] = False
-            continue
-        c = np.int64(fx) * ny + np.int64(fy)
+        c = cell[i]
         best2 = np.inf
         best_p = -1
-        for k in range(seg_start[c], seg_start[c + 1]):
-            low = np.float64(seg_low[k])
+        for j in range(seg_start[c], seg_start[c + 1]):
+            low = np.float64(seg_low[j])
             if low > 0.0 and low * low > best2:
                 break
-            s = seg_id[k]
+            s = seg_id[j]
             ax = sx[s, 0]
             ay = sy[s, 0]
             dx = sx[s, 1] - ax
@@ -141,13 +164,12 @@ def nearest_segment(
             ex = ax + t * dx - x
             ey = ay + t * dy - y
             d2 = ex * ex + ey * ey
-            p = seg_poly[k]
+            p = seg_poly[j]
             if d2 < best2 or (d2 == best2 and p < best_p):
                 best2 = d2
                 best_p = p
         out_d[i] = np.sqrt(best2)
         out_p[i] = best_p
-        done[i] = True
 
 
 # Lambert-93 (EPSG:2154): Lambert conformal conic on GRS80, standard parallels 49° and 44°,
