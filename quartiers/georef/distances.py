@@ -192,3 +192,52 @@ def _cell_segments(ccx, ccy, radius, cell_start, cell_item, box, first, last, po
     seg_low = np.empty(seg_start[-1], dtype=np.float32)
     cell_segments(*args, seg_start, seg_id, seg_poly, seg_low, True)
     return seg_start, seg_id, seg_poly, seg_low
+
+
+# --- kept in the index's disk cache (index_cache.py) ----------------------------------------
+
+_SWEEP_ARRAYS = ("cx", "box", "first", "last", "poly")
+
+
+def sweeps_build(index: GeorefIndex) -> None:
+    """Build the exact-distance structures of every metric CRS of the index now."""
+    for crs in np.unique(index.crs).tolist():
+        _metric_sweep(index, str(crs))
+
+
+def sweeps_arrays(index: GeorefIndex) -> dict[str, np.ndarray]:
+    """The index's built sweeps as named arrays (none when none was built)."""
+    arrays: dict[str, np.ndarray] = {}
+    names = sorted(index._sweeps)
+    arrays["sweep_crs"] = np.array(names, dtype=str)
+    for k, crs in enumerate(names):
+        sweep = index._sweeps[crs]
+        for name in _SWEEP_ARRAYS:
+            arrays[f"sweep{k}_{name}"] = getattr(sweep, name)
+        arrays[f"sweep{k}_half_width"] = np.asarray(sweep.half_width)
+        arrays[f"sweep{k}_grid_scalars"] = np.asarray(sweep.grid[:3], dtype=np.float64)
+        arrays[f"sweep{k}_grid_shape"] = np.asarray(sweep.grid[3:5], dtype=np.int64)
+        arrays[f"sweep{k}_cell_start"], arrays[f"sweep{k}_cell_item"] = sweep.grid[5:]
+        for name, array in zip(
+            ("seg_start", "seg_id", "seg_poly", "seg_low"), sweep.segments, strict=True
+        ):
+            arrays[f"sweep{k}_{name}"] = array
+    return arrays
+
+
+def sweeps_from_arrays(data) -> dict[str, _Sweep]:
+    if "sweep_crs" not in data:
+        return {}
+    sweeps = {}
+    for k, crs in enumerate(data["sweep_crs"].tolist()):
+        a = {name: data[f"sweep{k}_{name}"] for name in _SWEEP_ARRAYS}
+        gx0, gy0, size = data[f"sweep{k}_grid_scalars"].tolist()
+        nx, ny = data[f"sweep{k}_grid_shape"].tolist()
+        grid = (gx0, gy0, size, nx, ny, data[f"sweep{k}_cell_start"], data[f"sweep{k}_cell_item"])
+        segments = tuple(
+            data[f"sweep{k}_{n}"] for n in ("seg_start", "seg_id", "seg_poly", "seg_low")
+        )
+        sweeps[str(crs)] = _Sweep(
+            **a, half_width=float(data[f"sweep{k}_half_width"]), grid=grid, segments=segments
+        )
+    return sweeps

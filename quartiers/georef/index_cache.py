@@ -26,13 +26,14 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from quartiers.georef import contours as contours_module
+from quartiers.georef import distances as distances_module
 from quartiers.georef import index as index_module
 from quartiers.georef.contours import Segments
 from quartiers.georef.index import GeorefIndex, contours_ordered
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 _ARRAYS = ("codes", "crs", "crs_code", "l0", "l1", "l2", "cand_start", "cand_poly")
 _ARRAYS += ("cand_seg_lo", "cand_seg_hi", "cell_seg")
 _SCALARS = ("generation", "band_m", "x0", "y0", "cells_per_degree", "shift1", "shift2")
@@ -42,8 +43,9 @@ _SEGMENTS = tuple(f.name for f in fields(Segments))
 def cache_key(*, generation: int, band_m: float, rows: list[tuple[str, bytes]]) -> str:
     """Hash of everything the index of these (code, WKB) rows is built from."""
     digest = hashlib.sha256()
-    for module in (index_module, contours_module):
+    for module in (index_module, contours_module, distances_module):
         digest.update(Path(module.__file__).read_bytes())
+    digest.update((Path(distances_module.__file__).parent / "far_kernels.py").read_bytes())
     versions = (FORMAT, np.__version__, shapely.__version__, shapely.geos_version_string)
     digest.update(repr((versions, pyproj.__version__, generation, float(band_m))).encode())
     for code, wkb in sorted(rows):
@@ -63,6 +65,7 @@ def index_save(index: GeorefIndex, path: Path) -> None:
     arrays |= {f"segments_{name}": getattr(index.segments, name) for name in _SEGMENTS}
     arrays |= {name: np.asarray(getattr(index, name)) for name in _SCALARS}
     arrays["crs_names"] = np.array(index.crs_names)
+    arrays |= distances_module.sweeps_arrays(index)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -87,6 +90,9 @@ def index_load(path: Path, *, contours: list[tuple[str, BaseGeometry]]) -> Geore
         segments = Segments(**{name: data[f"segments_{name}"] for name in _SEGMENTS})
         scalars = {name: data[name].item() for name in _SCALARS}
         crs_names = tuple(data["crs_names"].tolist())
+        sweeps = distances_module.sweeps_from_arrays(data)
     if arrays["codes"].tolist() != codes.tolist():
         raise ValueError(f"{path.name}: QPV codes differ from the registry's")
-    return GeorefIndex(geoms=geoms, segments=segments, crs_names=crs_names, **arrays, **scalars)
+    index = GeorefIndex(geoms=geoms, segments=segments, crs_names=crs_names, **arrays, **scalars)
+    index._sweeps.update(sweeps)
+    return index
