@@ -182,18 +182,23 @@ def main() -> int:
 
 
 def run_child_keep(source: Path, output: Path, env: dict[str, str]) -> dict:
-    """The job, its output kept for the check (run_child deletes it)."""
-    import os
+    """The job, its output kept for the check (run_child deletes it). Its peak RSS is read by
+    /usr/bin/time: the rusage of a child of this process, which holds the oracle's arrays,
+    would count the pages it shared with it before exec."""
     import subprocess
 
     manage = [sys.executable, str(ROOT / "manage.py"), "georef", str(source), str(output)]
+    timed = ["/usr/bin/time", "-f", "peak_rss_kb=%M cpu_s=%U+%S", *manage]
     start = time.perf_counter()
-    proc = subprocess.Popen(manage, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    run = subprocess.run(timed, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"job failed: {proc.stderr.read().decode()[-2000:]}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+    err = run.stderr.decode()
+    if run.returncode != 0:
+        raise SystemExit(f"job failed: {err[-2000:]}")
+    last = err.strip().splitlines()[-1]
+    rss_kb = int(last.split("peak_rss_kb=")[1].split()[0])
+    user, system = last.split("cpu_s=")[1].split("+")
+    return {"wall": wall, "cpu": float(user) + float(system), "rss_mb": rss_kb / 1024}
 
 
 if __name__ == "__main__":
