@@ -42,16 +42,18 @@ def far_distances_fill(
     from quartiers.georef.kernels import nearest_boundary
 
     groups = np.unique(index.crs)
-    gap = np.empty((len(groups), len(idx)))
-    for g, crs in enumerate(groups):
-        box = shapely.total_bounds(index.geoms[index.crs == crs])
-        dx = np.maximum(0, np.maximum(box[0] - lon[idx], lon[idx] - box[2]))
-        dy = np.maximum(0, np.maximum(box[1] - lat[idx], lat[idx] - box[3]))
-        gap[g] = np.hypot(dx, dy)
-    group_of = np.argmin(gap, axis=0)
+    group_of = np.zeros(len(idx), dtype=np.int64)  # one territory (a département): no choice
+    if len(groups) > 1:
+        gap = np.empty((len(groups), len(idx)))
+        for g, crs in enumerate(groups):
+            box = shapely.total_bounds(index.geoms[index.crs == crs])
+            dx = np.maximum(0, np.maximum(box[0] - lon[idx], lon[idx] - box[2]))
+            dy = np.maximum(0, np.maximum(box[1] - lat[idx], lat[idx] - box[3]))
+            gap[g] = np.hypot(dx, dy)
+        group_of = np.argmin(gap, axis=0)
     seg = index.segments
     for g, crs in enumerate(groups):
-        pts = idx[group_of == g]
+        pts = idx if len(groups) == 1 else idx[group_of == g]
         if not len(pts):
             continue
         sweep = _metric_sweep(index, str(crs))
