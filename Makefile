@@ -23,7 +23,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --n
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test venv runtime-deps native backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
-	lint format check bench clean
+	lint format check bench clean a11y
 
 help:
 	@echo "Quartiers 2030 — commandes principales :"
@@ -33,6 +33,7 @@ help:
 	@echo "  make lint    ruff check + ruff format --check"
 	@echo "  make check   lint + manage.py check + makemigrations --check"
 	@echo "  make bench   mesures de performance (bench/)"
+	@echo "  make a11y    audit d'accessibilité (axe-core dans Chromium, chaque page de chaque rôle)"
 	@echo "  make clean   supprime l'environnement virtuel et la base SQLite locale (var/)"
 
 # --- Python environment -------------------------------------------------------------------
@@ -165,6 +166,13 @@ test: venv browser-deps addok
 	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "Erreur : aucun test n'a été collecté."; fi; \
 	exit $$status
+
+# Accessibility audit: axe-core (vendored, tests/vendor) in headless Chromium on every page of
+# every role; fails on a serious or critical violation; findings listed in var/a11y.tsv.
+a11y: venv browser-deps
+	@mkdir -p var && rm -f var/a11y.tsv
+	A11Y_REPORT=var/a11y.tsv $(PY) -m pytest tests/browser/test_accessibility.py -q
+	@echo "Constats : var/a11y.tsv"
 
 lint: venv
 	$(VENV)/bin/ruff check .
