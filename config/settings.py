@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "quartiers.programmes",
     "quartiers.organisation",
     "quartiers.grants",
+    "quartiers.worklist",
     "quartiers.portal",
     "quartiers.api",
 ]
@@ -123,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "worklist:todo"  # « À traiter », content per role
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fr"
