@@ -161,6 +161,9 @@ REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quartiers2030@localhost")
+# The public address of the site, for the links of e-mails sent outside a request (weekly
+# digest, notifications): scheme and host, no trailing slash.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 
 # Georeferencing (issue 3): tolerance around a boundary and geocoder reliability threshold.
 GEOREF_BOUNDARY_TOLERANCE_M = env_float("GEOREF_BOUNDARY_TOLERANCE_M", 10.0)

@@ -218,7 +218,7 @@ def _association(user: Any, today: date) -> tuple[list[Section], str]:
             "-call__year", "reference"
         )
     )
-    complements = [a for a in applications if a.status == getattr(S, "COMPLEMENT", None)]
+    complements = [a for a in applications if a.status == S.COMPLEMENT]
     due = [
         a
         for a in applications
