@@ -44,8 +44,8 @@ def _step(page, value: str, **fields: str) -> None:
         target = form.locator(f"#etape-{value}-{name}")
         if name == "opinion":
             target.select_option(text)
-        elif name == "attestation":
-            target.check()
+        elif name == "attestation":  # the DSFR label covers its checkbox: click the label
+            form.locator(f'label[for="etape-{value}-{name}"]').click()
         else:
             target.fill(text)
     form.locator("button[type=submit]").click()
