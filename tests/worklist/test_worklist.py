@@ -222,3 +222,33 @@ def test_a_partner_sees_its_commitments_and_the_actions_it_leads(demo):
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
     response = client.get("/a-traiter/")
     assert response.status_code == 302 and response["Location"].startswith("/connexion/")
+
+
+def test_the_page_costs_the_same_queries_whatever_the_number_of_rows(demo):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quartiers.contracts.services import milestone_add
+
+    def queries(username: str) -> int:
+        client = _login(username)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/a-traiter/").status_code == 200
+        return len(captured)
+
+    users = ("demo-agent", "demo-delegue", "demo-association", "demo-partenaire")
+    before = {u: queries(u) for u in users}
+    hainaut = PrefectDelegate.objects.get(user__username="demo-delegue").contracts.get()
+    for action in Action.objects.filter(contract=hainaut)[:5]:
+        for number in range(4):
+            milestone_add(
+                action=action,
+                user=None,
+                label=f"Jalon ajouté {number}",
+                due_on=demo - timedelta(days=20 + number),
+            )
+    after = {u: queries(u) for u in users}
+    assert after == before, (before, after)
+    assert max(after.values()) <= 30, after
