@@ -106,13 +106,13 @@ def delegate_assign(
     qpvs, contracts = list(qpvs), list(contracts)
     with transaction.atomic():
         before = {
-            "qpvs": sorted(q.code for q in delegate.qpvs.all()),
+            "qpvs": sorted(f"{q.name} ({q.code})" for q in delegate.qpvs.all()),
             "contracts": sorted(c.code for c in delegate.contracts.all()),
         }
         delegate.qpvs.set(qpvs)
         delegate.contracts.set(contracts)
         after = {
-            "qpvs": sorted(q.code for q in qpvs),
+            "qpvs": sorted(f"{q.name} ({q.code})" for q in qpvs),
             "contracts": sorted(c.code for c in contracts),
         }
         changes = audit_diff(before=before, after=after, model=PrefectDelegate)

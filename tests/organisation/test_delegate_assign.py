@@ -110,3 +110,24 @@ def test_anonymous_visitors_go_to_login_and_a_post_without_csrf_token_is_refused
     before = PrefectDelegate.objects.count()
     assert _post(strict, reverse("organisation:delegate_create")).status_code == 403
     assert PrefectDelegate.objects.count() == before
+
+
+def test_a_delegate_assignment_names_its_qpv_in_the_trail(
+    client, hainaut_delegate, prefecture_agent
+):
+    from quartiers.geography.models import QPV
+
+    client.force_login(prefecture_agent)
+    qpv = QPV.objects.get(code="QN05920M", generation=2024)
+    client.post(
+        reverse("organisation:delegate_edit", args=[hainaut_delegate.pk]),
+        {"name": hainaut_delegate.name, "qpvs": [qpv.pk], "contracts": []},
+    )
+    entry = AuditEntry.objects.filter(
+        object_id=str(hainaut_delegate.pk), changes__has_key="qpvs"
+    ).latest("pk")
+    assert entry.changes["qpvs"]["after"] == [f"{qpv.name} (QN05920M)"]
+    page = client.get(
+        reverse("organisation:delegate_edit", args=[hainaut_delegate.pk])
+    ).content.decode()
+    assert f"{qpv.name} (QN05920M)" in page and "[&#x27;" not in page
