@@ -15,7 +15,12 @@ from django.db import transaction
 
 from quartiers.core.models import Role, User
 from quartiers.geography.importers import ImportSummary, import_nord_demo
+from quartiers.geography.importers.national import departement_code_normalize, departement_import
 from quartiers.indicators.importers import import_nord_indicators
+from quartiers.indicators.importers.service import import_departement_indicators
+
+# The département whose richer local files (contours, NPNRU estimate, press kit) exist.
+NORD = "59"
 
 # The file every demo import needs first; its absence means the data directory is wrong.
 DEMO_MARKER_FILE = Path("qpv") / "qpv2024_nord.geojson"
@@ -106,29 +111,44 @@ def demo_data_dir_check(*, data_dir: Path) -> Path:
     return path
 
 
-def demo_data_import(*, data_dir: Path) -> list[ImportSummary]:
-    """Import the Nord geography, then its indicators (they refer to QPV and communes).
+def demo_data_import(*, data_dir: Path, departement: str | None = None) -> list[ImportSummary]:
+    """Import the département's geography, then its indicators (they refer to QPV, communes).
 
-    All or nothing; each importer compares with the registry, so a second run changes nothing.
+    The Nord (default) uses its local files; any other département (setting DEPARTEMENT) the
+    national ones. All or nothing; each importer compares with the registry, so a second run
+    changes nothing.
     """
     path = demo_data_dir_check(data_dir=data_dir)
+    code = departement_code_normalize(departement or settings.DEPARTEMENT)
     with transaction.atomic():
-        summaries: list[ImportSummary] = list(import_nord_demo(data_dir=path, apply=True))
-        summaries += import_nord_indicators(data_dir=path, apply=True)
+        if code == NORD:
+            summaries: list[ImportSummary] = list(import_nord_demo(data_dir=path, apply=True))
+            summaries += import_nord_indicators(data_dir=path, apply=True)
+        else:
+            summaries = list(departement_import(data_dir=path, departement=code, apply=True))
+            summaries += import_departement_indicators(data_dir=path, departement=code, apply=True)
     return summaries
 
 
-def demo_content_seed(*, data_dir: Path) -> list[str]:
+def demo_content_seed(*, data_dir: Path, departement: str | None = None) -> list[str]:
     """Demo content on top of the real data: contracts' calendar and examples, programmes.
 
-    Each seed is idempotent; returns one printable report per seed.
+    Each seed is idempotent; returns one printable report per seed. Outside the Nord only the
+    contracts (national files) and the programmes are set up: the calendar, the examples and
+    the demo grants come from the Nord's press kit.
     """
     from quartiers.contracts.demo import seed_contracts_demo
+    from quartiers.contracts.national import contracts_import_departement
     from quartiers.grants.demo import seed_grants_demo
     from quartiers.organisation.demo import seed_organisation_demo
     from quartiers.programmes.seed import seed_programmes_demo
 
     path = demo_data_dir_check(data_dir=data_dir)
+    code = departement_code_normalize(departement or settings.DEPARTEMENT)
+    if code != NORD:
+        with transaction.atomic():
+            summaries = contracts_import_departement(data_dir=path, departement=code, apply=True)
+            return [*(str(s) for s in summaries), str(seed_programmes_demo())]
     with transaction.atomic():
         # The organisation seed links the demo accounts (délégué, partner): they exist by now.
         reports = [

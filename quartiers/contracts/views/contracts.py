@@ -25,6 +25,7 @@ from quartiers.contracts.selectors import (
     contract_detail,
     contract_list,
     contract_predecessors,
+    contract_uncertain_qpvs,
 )
 from quartiers.contracts.services import (
     ContractRuleError,
@@ -40,6 +41,7 @@ from quartiers.contracts.tables import CONTRACT_COLUMNS, contract_rows
 from quartiers.core.audit import audit_for
 from quartiers.core.pagecache import public_page
 from quartiers.geography.exports import table_response
+from quartiers.geography.selectors import departement_current
 
 LIST_TITLE = "Contrats de ville « quartiers 2030 »"
 
@@ -61,6 +63,8 @@ def contract_list_view(request: HttpRequest) -> HttpResponse:
             "contracts": contracts,
             "generation": generation,
             "shared_total": sum(1 for c in contracts if c.uncertain_count),
+            "uncertain_qpvs": contract_uncertain_qpvs(generation=generation),
+            "departement": departement_current(),
             "exports": [
                 {
                     "label": label,
