@@ -140,6 +140,7 @@ def demo_content_seed(*, data_dir: Path, departement: str | None = None) -> list
     from quartiers.contracts.demo import seed_contracts_demo
     from quartiers.contracts.national import contracts_import_departement
     from quartiers.grants.demo import seed_grants_demo
+    from quartiers.grants.services.posts import POSTS_DIR, posts_import
     from quartiers.organisation.demo import seed_organisation_demo
     from quartiers.programmes.seed import seed_programmes_demo
 
@@ -157,6 +158,8 @@ def demo_content_seed(*, data_dir: Path, departement: str | None = None) -> list
             seed_organisation_demo(),
             seed_grants_demo(),
         ]
+        # The Nord's adultes-relais and FONJEP posts (after the contracts they refer to).
+        reports.append(posts_import(directory=path / POSTS_DIR, apply=True))
     return [str(report) for report in reports]
 
 
