@@ -14,6 +14,7 @@ MAIN_MENU: list[tuple[str, str]] = [
     ("Chiffres clés", "indicators:key_figures"),
     ("Programmes et objectifs", "programmes:measure_list"),
     ("CONCERTO", "organisation:commitment_list"),
+    ("Données ouvertes", "portal:subsidies"),
 ]
 # Internal entries, shown only to the roles that may open them (quartiers.core.territory).
 ROLE_MENU: dict[str, list[tuple[str, str]]] = {

@@ -7,10 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
-
 from quartiers.grants.models import FundedPost, PostScheme, PostYear
 from quartiers.grants.models.posts import AGREEMENT_YEARS
+from quartiers.grants.services.money import money_sum
 from quartiers.grants.services.posts import posts_year_anomalies
 
 UNKNOWN_QPV = "qpv-non-precise"
@@ -82,11 +81,11 @@ def posts_add(
 
 def posts_anomalies() -> list[str]:
     """The years whose total is far from the others (a partial 2025 adulte-relais file…)."""
-    totals = {
-        (row["post__scheme"], row["year"]): row["total"]
-        for row in PostYear.objects.values("post__scheme", "year").annotate(total=Sum("amount"))
-    }
-    return posts_year_anomalies(totals=totals)
+    # Summed in Python: SQLite adds NUMERIC columns as floating point (see money_sum).
+    amounts: dict[tuple[str, int], list[Decimal]] = {}
+    for scheme, year, amount in PostYear.objects.values_list("post__scheme", "year", "amount"):
+        amounts.setdefault((scheme, year), []).append(amount)
+    return posts_year_anomalies(totals={key: money_sum(v) for key, v in amounts.items()})
 
 
 def posts_years() -> list[int]:
