@@ -18,7 +18,7 @@ router = Router(tags=["Subventions (données ouvertes)"])
     openapi_extra={
         "responses": {
             200: {"description": "Fichier CSV (UTF-8, virgule).", "content": {"text/csv": {}}},
-            503: {"description": "Fichier non publié (SIRET de l'attribuant non renseigné)."},
+            404: {"description": "Fichier non publié (SIRET de l'attribuant non renseigné)."},
         }
     },
 )
@@ -28,7 +28,7 @@ def subsidies_csv(request: HttpRequest) -> HttpResponse:
     try:
         content = scdl_csv()
     except OpenDataUnavailable as exc:
-        raise HttpError(503, str(exc)) from exc
+        raise HttpError(404, str(exc)) from exc
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{scdl_filename()}"'
     return response

@@ -17,6 +17,7 @@ from quartiers.core.models import Role, User
 from quartiers.geography.importers import ImportSummary, import_nord_demo
 from quartiers.geography.importers.national import departement_code_normalize, departement_import
 from quartiers.indicators.importers import import_nord_indicators
+from quartiers.indicators.importers.reference import reference_values_import
 from quartiers.indicators.importers.service import import_departement_indicators
 
 # The département whose richer local files (contours, NPNRU estimate, press kit) exist.
@@ -127,6 +128,8 @@ def demo_data_import(*, data_dir: Path, departement: str | None = None) -> list[
         else:
             summaries = list(departement_import(data_dir=path, departement=code, apply=True))
             summaries += import_departement_indicators(data_dir=path, departement=code, apply=True)
+        # Communes, EPCI, département and France: population series and Filosofi 2021.
+        summaries += reference_values_import(data_dir=path, departement=code, apply=True)
     return summaries
 
 
@@ -134,8 +137,8 @@ def demo_content_seed(*, data_dir: Path, departement: str | None = None) -> list
     """Demo content on top of the real data: contracts' calendar and examples, programmes.
 
     Each seed is idempotent; returns one printable report per seed. Outside the Nord only the
-    contracts (national files) and the programmes are set up: the calendar, the examples and
-    the demo grants come from the Nord's press kit.
+    contracts (national files) are set up: the calendar, the examples, the programmes, the
+    demo grants and the posts come from the Nord's press kit and files.
     """
     from quartiers.contracts.demo import seed_contracts_demo
     from quartiers.contracts.national import contracts_import_departement
@@ -149,7 +152,7 @@ def demo_content_seed(*, data_dir: Path, departement: str | None = None) -> list
     if code != NORD:
         with transaction.atomic():
             summaries = contracts_import_departement(data_dir=path, departement=code, apply=True)
-            return [*(str(s) for s in summaries), str(seed_programmes_demo())]
+            return [str(s) for s in summaries]
     with transaction.atomic():
         # The organisation seed links the demo accounts (délégué, partner): they exist by now.
         reports = [

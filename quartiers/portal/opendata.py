@@ -42,7 +42,7 @@ def subsidies_csv(request: HttpRequest) -> HttpResponse:
     try:
         content = scdl_csv()
     except OpenDataUnavailable as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(str(exc), status=404, content_type="text/plain; charset=utf-8")
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{scdl_filename()}"'
     return response

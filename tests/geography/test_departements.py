@@ -139,3 +139,21 @@ def test_demo_setup_takes_a_departement_option(data_dir, capsys):
     assert QPV.objects.filter(departement_code="974").count() == len(
         expected(data_dir, "974")["qpvs"]
     )
+
+
+@pytest.mark.django_db
+def test_demo_setup_for_another_departement_works_on_an_empty_database(data_dir, capsys):
+    """No Nord rows at all (a fresh install): contracts and reference values come along."""
+    from quartiers.contracts.models import Contract
+    from quartiers.indicators.models import IndicatorValue
+
+    for model in (QPV, Commune, Arrondissement, EPCI, Departement):
+        model.objects.all().delete()  # rolled back at the end of the test
+    call_command("demo_setup", "--departement", "13")
+
+    assert QPV.objects.filter(departement_code="13").count() == len(
+        expected(data_dir, "13")["qpvs"]
+    )
+    assert Contract.objects.filter(generation=2024).exists()
+    assert IndicatorValue.objects.filter(territory_kind="departement", territory_code="13").exists()
+    assert "servez l'application avec DEPARTEMENT=13" in capsys.readouterr().out

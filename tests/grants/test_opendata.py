@@ -174,10 +174,10 @@ def test_without_the_grantor_siret_nothing_invalid_is_published(client, decision
     api = client.get(reverse("api:subsidies_csv"))
 
     assert "Fichier non publié" in page and "SCDL_ATTRIBUANT_SIRET" in page
-    assert api.status_code == 503 and "SCDL_ATTRIBUANT_SIRET" in api.json()["detail"]
+    assert api.status_code == 404 and "SCDL_ATTRIBUANT_SIRET" in api.json()["detail"]
 
 
 def test_a_grantor_siret_failing_the_luhn_key_is_refused(client, decisions, settings):
     settings.SCDL_ATTRIBUANT_SIRET = "13000000000008"
 
-    assert client.get(reverse("portal:subsidies_csv")).status_code == 503
+    assert client.get(reverse("portal:subsidies_csv")).status_code == 404

@@ -54,6 +54,14 @@ class Command(BaseCommand):
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self._print_accounts(results)
+        if departement != settings.DEPARTEMENT:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Les pages suivent le réglage DEPARTEMENT ({settings.DEPARTEMENT}) : servez "
+                    f"l'application avec DEPARTEMENT={departement} (make demo "
+                    f"DEPARTEMENT={departement})."
+                )
+            )
 
     def _import(self, departement: str) -> None:
         self.stdout.write(
