@@ -1,6 +1,8 @@
 # Quartiers 2030 — two commands on a fresh machine: `make demo` and `make test`.
-# Every target is re-runnable and quick once set up (the virtualenv is rebuilt only when
-# requirements.txt changes).
+# Every target is re-runnable and quick once set up (the virtualenv is updated only when
+# requirements*.txt or the georef extension's sources change). requirements.txt holds what
+# production imports; requirements-dev.txt the test, lint, type-checking and bench tools
+# (`make test`, `make lint`, `make check`, `make bench` install them; `make demo` does not).
 SHELL := /bin/bash
 # Optional local configuration (see .env.example): NAME=value lines, exported to every command
 # (they win over the shell's variables). .ci/run sets ENV_FILE= to ignore it.
@@ -22,8 +24,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test venv runtime-deps native backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
-	lint format check bench clean
+.PHONY: help demo test venv dev-venv runtime-deps build-deps requirements backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
+	lint format typecheck check bench clean
 
 help:
 	@echo "Quartiers 2030 — commandes principales :"
@@ -31,7 +33,8 @@ help:
 	@echo "               et sert l'application sur http://$(HOST):$(PORT)/"
 	@echo "  make test    lance toute la suite de tests (installe Chromium de Debian si besoin)"
 	@echo "  make lint    ruff check + ruff format --check"
-	@echo "  make check   lint + manage.py check + makemigrations --check"
+	@echo "  make check   lint + typecheck + manage.py check + makemigrations --check"
+	@echo "  make typecheck  mypy (strict sur les services et sélecteurs)"
 	@echo "  make bench   mesures de performance (bench/)"
 	@echo "  make clean   supprime l'environnement virtuel et la base SQLite locale (var/)"
 
@@ -55,23 +58,49 @@ python-check:
 	    exit 1; \
 	  fi; }
 
-$(VENV)/.installed: requirements.txt
-	@$(MAKE) --no-print-directory python-check
+# The georef engine's compiled loops: a CPython extension built by `pip install -e .` (setup.py)
+# with the C compiler and Python's headers (Debian gcc, python3-dev, installed here when missing).
+NATIVE_SOURCES := setup.py pyproject.toml $(wildcard quartiers/georef/native/*.c quartiers/georef/native/*.h)
+
+$(VENV)/.installed: requirements.txt $(NATIVE_SOURCES)
+	@$(MAKE) --no-print-directory python-check build-deps
 	@echo "Création de l'environnement virtuel $(VENV) et installation des dépendances" \
 	      "(une à deux minutes la première fois)…"
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	@$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	@# Without a compiler the engine still runs (numpy, slower); in CI that is a failure.
+	@$(PIP) install --quiet --disable-pip-version-check --no-deps -e . || { \
+	  [ "$${CI:-}" != true ] || exit 1; \
+	  echo "Attention : l'extension compilée du moteur georef n'a pas pu être construite ;" \
+	       "le calcul numpy, plus lent, sera utilisé (installez gcc et python3-dev)."; }
 	@touch $@
 
-venv: $(VENV)/.installed runtime-deps native
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	@echo "Installation des outils de test, d'analyse et de mesure (requirements-dev.txt)…"
+	@$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements.txt \
+	  -r requirements-dev.txt
+	@touch $@
 
-# The georef engine's compiled loops in C (quartiers/georef/native/), built once with the C
-# compiler (Debian gcc, installed here when missing); without one, numba runs the same loops.
-native: $(VENV)/.installed
-	@command -v cc >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || { \
-	  echo "Installation du compilateur C (paquets Debian gcc, libc6-dev)…"; \
-	  $(SUDO) apt-get update -qq && $(APT_INSTALL) gcc libc6-dev >/dev/null; } || true
-	@$(PY) -m quartiers.georef.native >/dev/null
+venv: $(VENV)/.installed runtime-deps
+
+dev-venv: venv $(VENV)/.dev-installed
+
+# The C compiler and Python's headers, for the extension (the Python found by $(PYTHON)).
+build-deps:
+	@{ command -v cc >/dev/null 2>&1 && [ -f "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ]; } \
+	|| ! command -v apt-get >/dev/null 2>&1 || { \
+	  echo "Installation du compilateur C et des en-têtes de Python (paquets Debian gcc, python3-dev)…"; \
+	  $(SUDO) apt-get update -qq && $(APT_INSTALL) gcc libc6-dev python3-dev >/dev/null; }
+
+# requirements.txt and requirements-dev.txt from their .in files, with hashes (pip-tools in a
+# throwaway virtualenv).
+requirements:
+	@tools=$$(mktemp -d); trap 'rm -rf "$$tools"' EXIT; \
+	$(PYTHON) -m venv "$$tools" && "$$tools/bin/pip" install --quiet pip-tools && \
+	for name in requirements requirements-dev; do \
+	  "$$tools/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras \
+	    --no-header -o $$name.txt $$name.in; \
+	done
 
 # Debian libraries the app needs at run time: Pango for the PDF report (WeasyPrint).
 runtime-deps:
@@ -161,25 +190,29 @@ addok-stop:
 	@-bash scripts/addok/stop.sh
 
 # pytest exits 5 when it collected no test: that is a failure too.
-test: venv browser-deps addok
+test: dev-venv browser-deps addok
 	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "Erreur : aucun test n'a été collecté."; fi; \
 	exit $$status
 
-lint: venv
+lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: venv
+format: dev-venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-check: lint
+# mypy: strict on services and selectors, lenient elsewhere (pyproject.toml, [tool.mypy]).
+typecheck: dev-venv
+	$(VENV)/bin/mypy
+
+check: lint typecheck
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Each bench/*.py script sets up its own throwaway database and prints its own figures.
-bench: venv addok
+bench: dev-venv addok
 	@shopt -s nullglob; scripts=(bench/*.py); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "Aucun script dans bench/."; exit 0; fi; \
 	for script in "$${scripts[@]}"; do \

@@ -114,7 +114,9 @@ class GanttBar:
     marks: list[tuple[float, Milestone, bool]]  # (position %, milestone, late)
 
 
-def gantt(*, actions: list[Action], today: date) -> tuple[list[GanttBar], list, float | None]:
+def gantt(
+    *, actions: list[Action], today: date
+) -> tuple[list[GanttBar], list[tuple[float, date]], float | None]:
     """Bars from each action's first to last milestone, on a shared time axis (months)."""
     spans = []
     for action in actions:

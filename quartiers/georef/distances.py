@@ -3,9 +3,11 @@
 Used by ``locate(..., distances="exact")``. Per metric CRS (Lambert-93, or a UTM zone overseas),
 the polygon parts are sorted by the x of their bounding-box centre, and a square grid (at most
 65,536 cells, at least 200 m) over their extent holds, for each cell, the parts that can hold the
-nearest boundary of some point of the cell (kernels.cell_candidates). A point then measures
-exactly only the few candidates whose bounding box is not already farther than the best
-distance found. Points outside that grid fall back to an outward sweep in x.
+nearest boundary of some point of the cell (native/distances.c, cell_candidates). A point then
+measures exactly only the few candidates whose bounding box is not already farther than the best
+distance found. Points outside that grid fall back to an outward sweep in x. Both loops are the
+compiled extension's (native/distances.c); without it, shapely's STRtree finds the nearest
+segment instead (slower, same answers).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from quartiers.georef import native
 from quartiers.georef.contours import WGS84, transformer
 from quartiers.georef.index import GeorefIndex
 
@@ -35,9 +38,6 @@ def far_distances_fill(
     idx = np.flatnonzero(todo)
     if not len(idx):
         return
-    # numba, imported only here: exact distances beyond the band are the slow mode anyway.
-    from quartiers.georef.kernels import nearest_boundary
-
     groups = np.unique(index.crs)
     gap = np.empty((len(groups), len(idx)))
     for g, crs in enumerate(groups):
@@ -51,15 +51,18 @@ def far_distances_fill(
         pts = idx[group_of == g]
         if not len(pts):
             continue
-        sweep = _metric_sweep(index, str(crs))
         tx, ty = transformer(WGS84, str(crs)).transform(lon[pts], lat[pts])
+        tx, ty = np.asarray(tx, dtype=np.float64), np.asarray(ty, dtype=np.float64)
         out_d = np.empty(len(pts))
         out_p = np.empty(len(pts), dtype=np.int64)
-        nearest_boundary(
-            np.asarray(tx, dtype=np.float64), np.asarray(ty, dtype=np.float64),
-            *sweep.grid, sweep.cx, sweep.box, sweep.first, sweep.last, sweep.poly,
-            sweep.half_width, seg.x, seg.y, out_d, out_p,
-        )  # fmt: skip
+        if native.extension is None:
+            _nearest_shapely(index, str(crs), tx, ty, out_d, out_p)
+        else:
+            sweep = _metric_sweep(index, str(crs))
+            native.extension.nearest_boundary(
+                tx, ty, *sweep.grid, sweep.cx, sweep.box, sweep.first, sweep.last, sweep.poly,
+                sweep.half_width, seg.x, seg.y, out_d, out_p,
+            )  # fmt: skip
         distance[pts] = out_d
         nearest[pts] = out_p
 
@@ -67,7 +70,7 @@ def far_distances_fill(
 @dataclass(frozen=True)
 class _Sweep:
     """Polygon parts of one metric CRS, sorted by bounding-box centre x, and a square grid of
-    candidate lists over their extent (see kernels.nearest_boundary)."""
+    candidate lists over their extent (see native/distances.c)."""
 
     cx: np.ndarray
     box: np.ndarray
@@ -86,8 +89,7 @@ _SWEEP_PAD_M = 20_000.0
 def _metric_sweep(index: GeorefIndex, crs: str) -> _Sweep:
     """Built on the first exact-distance lookup of that CRS, then cached in the index."""
     if crs not in index._sweeps:
-        from quartiers.georef.kernels import cell_candidates
-
+        cell_candidates = native.extension.cell_candidates
         seg = index.segments
         in_crs = index.crs[seg.part_poly] == crs
         parts = np.flatnonzero(in_crs & (np.diff(seg.part_start) > 0))
@@ -121,3 +123,29 @@ def _metric_sweep(index: GeorefIndex, crs: str) -> _Sweep:
             grid=(float(lo[0]), float(lo[1]), size, nx, ny, cell_start, cell_item),
         )  # fmt: skip
     return index._sweeps[crs]
+
+
+def _nearest_shapely(
+    index: GeorefIndex, crs: str, x: np.ndarray, y: np.ndarray, out_d: np.ndarray,
+    out_p: np.ndarray,
+) -> None:  # fmt: skip
+    """The fallback of nearest_boundary: the nearest segment of the polygons of ``crs`` by
+    shapely's STRtree (ties: the smallest polygon number)."""
+    seg = index.segments
+    seg_poly = np.repeat(np.arange(len(seg.start) - 1), np.diff(seg.start))
+    mine = np.flatnonzero(index.crs[seg_poly] == crs)
+    lines = shapely.linestrings(
+        np.stack([seg.x[mine], seg.y[mine]], axis=-1).reshape(-1, 2),
+        indices=np.repeat(np.arange(len(mine)), 2),
+    )
+    tree = shapely.STRtree(lines)
+    (point, found), d = tree.query_nearest(
+        shapely.points(x, y), return_distance=True, all_matches=True
+    )
+    poly = seg_poly[mine[found]]
+    order = np.lexsort((poly, point))
+    head = order[np.r_[True, point[order][1:] != point[order][:-1]]]
+    out_d[:] = np.inf
+    out_p[:] = -1
+    out_d[point[head]] = d[head]
+    out_p[point[head]] = poly[head]

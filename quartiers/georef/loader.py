@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from django.conf import settings
 
@@ -58,8 +59,8 @@ def cache_clear(*, generation: int | None = None) -> None:
 
 def points_locate(
     *,
-    lon: np.ndarray,
-    lat: np.ndarray,
+    lon: npt.ArrayLike,
+    lat: npt.ArrayLike,
     generation: int | None = None,
     crs: str = WGS84,
     distances: Distances = "exact",

@@ -12,12 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
-from quartiers.contracts.access import territory_of
+from quartiers.contracts.access import Territory, territory_of
 from quartiers.contracts.choices import Theme
+from quartiers.contracts.models import Contract
 from quartiers.core.access import Perm, role_of, scope
 from quartiers.core.models import Role
 from quartiers.grants.access import association_of
@@ -52,7 +53,7 @@ def scope_associations(
     if role in {Role.ADMIN, Role.AGENT}:
         return queryset
     if role == Role.DELEGATE:
-        territory = territory_of(user)
+        territory = cast(Territory, territory_of(user))  # a délégué has one
         ids = scope_applications(user).values("association_id")
         return queryset.filter(Q(pk__in=ids) | Q(qpv_id__in=territory.qpv_ids))
     association = association_of(user)
@@ -130,12 +131,10 @@ def budget_table(*, year: int, by: str, fund: str = Fund.BOP147) -> MoneyTable:
             year=year, fund=fund, contract__isnull=False
         ).select_related("contract")
         for envelope in envelopes:
+            contract = cast(Contract, envelope.contract)  # contract__isnull=False
             row = rows.setdefault(
-                envelope.contract.code,
-                MoneyRow(
-                    key=envelope.contract.code,
-                    label=f"{envelope.contract.code} — {envelope.contract.name}",
-                ),
+                contract.code,
+                MoneyRow(key=contract.code, label=f"{contract.code} — {contract.name}"),
             )
             row.envelope = envelope.amount
     return MoneyTable(rows=sorted(rows.values(), key=lambda r: r.label))

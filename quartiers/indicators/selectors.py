@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.conf import settings
 from django.db.models import Q
@@ -42,7 +43,9 @@ class QpvValueRow:
 
 def ranks_assign(rows: list[QpvValueRow]) -> list[QpvValueRow]:
     """Sort by value, highest first (secret and missing last); competition ranking (1, 2, 2, 4)."""
-    known = sorted((r for r in rows if r.value is not None), key=lambda r: (-r.value, r.code))
+    known = sorted(
+        (r for r in rows if r.value is not None), key=lambda r: (-cast(Decimal, r.value), r.code)
+    )
     others = sorted((r for r in rows if r.value is None), key=lambda r: r.code)
     ranked: list[QpvValueRow] = []
     for position, row in enumerate(known, start=1):

@@ -48,6 +48,7 @@ def _odd(value: str, rng: np.random.Generator, delimiter: str) -> str:
     return variants[rng.choice(len(variants), p=weights / weights.sum())]
 
 
+@pytest.mark.usefixtures("compiled")
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_fast_path_equals_the_generic_path_on_odd_records(tmp_path, data_dir, delimiter):
     rng = np.random.default_rng(ord(delimiter))

@@ -179,7 +179,9 @@ def _limit_message(contract: Contract) -> str:
     return "Enregistrement concurrent : réessayez."
 
 
-def _conflict_rows(*, action: Action, expected_version: int, yours: dict[str, Any]) -> list:
+def _conflict_rows(
+    *, action: Action, expected_version: int, yours: dict[str, Any]
+) -> list[ConflictRow]:
     """Fields changed by others since `expected_version`, from the audit trail."""
     entries = audit_for(objects=[action]).filter(action=AuditAction.UPDATE)
     changed: dict[str, AuditEntry] = {}

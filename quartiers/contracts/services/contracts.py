@@ -45,16 +45,18 @@ def contract_transition(
 ) -> ContractStatusChange:
     """Move the contract along the workflow, dated; illegal moves are refused in French."""
     access_require(user, Perm.EDIT, contract)
-    to_status = ContractStatus(to_status)
+    target = ContractStatus(to_status)
     current = ContractStatus(contract.status)
-    if to_status not in CONTRACT_TRANSITIONS[current]:
-        allowed = ", ".join(f"« {s.label} »" for s in sorted(CONTRACT_TRANSITIONS[current]))
+    if target not in CONTRACT_TRANSITIONS[current]:
+        allowed = ", ".join(
+            f"« {ContractStatus(s).label} »" for s in sorted(CONTRACT_TRANSITIONS[current])
+        )
         raise ContractRuleError(
-            f"Passage de « {current.label} » à « {to_status.label} » impossible pour le contrat "
+            f"Passage de « {current.label} » à « {target.label} » impossible pour le contrat "
             f"{contract.code}. "
             + (f"Étape suivante possible : {allowed}." if allowed else "Le contrat est clos.")
         )
-    if to_status == ContractStatus.SIGNED:
+    if target == ContractStatus.SIGNED:
         _signing_check(contract=contract, on=on)
     if contract.signed_on and on < contract.signed_on:
         raise ContractRuleError(
@@ -63,17 +65,17 @@ def contract_transition(
         )
     with transaction.atomic():
         before = audit_snapshot(obj=contract, fields=CONTRACT_AUDIT_FIELDS)
-        contract.status = to_status
-        if to_status == ContractStatus.SIGNED:
+        contract.status = target
+        if target == ContractStatus.SIGNED:
             contract.signed_on = on
-        if to_status == ContractStatus.AMENDED:
+        if target == ContractStatus.AMENDED:
             contract.amendment_count += 1
         contract.version += 1
         contract.save(update_fields=[*CONTRACT_AUDIT_FIELDS, "version"])
         change = ContractStatusChange.objects.create(
             contract=contract,
             from_status=current,
-            to_status=to_status,
+            to_status=target,
             on=on,
             note=note,
             by=user if getattr(user, "is_authenticated", False) else None,

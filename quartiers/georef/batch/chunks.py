@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from quartiers.georef import native
 from quartiers.georef.batch.columns import ROLE_LABELS, ColumnMapping
 from quartiers.georef.batch.errors import BatchInputError
 from quartiers.georef.batch.readers import Block
@@ -29,7 +30,6 @@ from quartiers.georef.batch.results import (
 from quartiers.georef.batch.summary import Summary
 from quartiers.georef.contours import LAMBERT93, WGS84
 from quartiers.georef.engine import Distances
-from quartiers.georef.native import loops
 
 Geocode = Callable[[list], list]  # list[AddressQuery] -> list[GeocodeResult], same order
 
@@ -116,8 +116,10 @@ def _table(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def block_process(block: Block, ctx: Context) -> tuple[bytes | list[memoryview], int]:
-    """Output bytes and row count of a CSV block."""
-    if ctx.mapping.mode in ("lonlat", "xy") and b'"' not in block.data:
+    """Output bytes and row count of a CSV block (the fast path needs the compiled extension;
+    the generic path writes the same bytes)."""
+    fast = native.extension is not None and ctx.mapping.mode in ("lonlat", "xy")
+    if fast and b'"' not in block.data:
         return _coordinates_fast(block, ctx)
     return rows_process(csv_records(block, ctx.delimiter), ctx)
 
@@ -142,6 +144,8 @@ def csv_records(block: Block, delimiter: str) -> list[tuple[int, list[str]]]:
 
 
 def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int]:
+    loops = native.extension
+    assert loops is not None
     data = block.data
     n = block.lines + (0 if data.endswith(b"\n") else 1)
     buf = np.frombuffer(data, dtype=np.uint8)

@@ -1,7 +1,8 @@
 """Positions → result columns: checks (swapped, outside France), the engine, cell formatting.
 
 Shared by the fast path (compiled) and the generic path (Python): both must write the very
-same bytes for the same row, so number formatting here mirrors ``kernels._fixed``.
+same bytes for the same row, so number formatting here mirrors the compiled ``put_fixed``
+(native/lines.c).
 """
 
 from __future__ import annotations
@@ -235,7 +236,8 @@ def cell_csv(value: str) -> str:
 
 
 def fixed(value: float, decimals: int) -> str:
-    """Same rounding and text as kernels._fixed: half-even on value * 10**decimals, comma."""
+    """Same rounding and text as put_fixed (native/lines.c): half-even on value * 10**decimals,
+    decimal comma."""
     if value != value:  # NaN
         return ""
     scale = 10.0**decimals

@@ -8,9 +8,10 @@ import logging
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
@@ -51,7 +52,7 @@ def _size_check(size: int, *, known: bool = True) -> None:
 
 def job_create(
     *,
-    owner,
+    owner: Any,
     upload: BinaryIO,
     original_name: str,
     options: BatchOptions,
@@ -174,7 +175,7 @@ def _run_locked(job: GeorefJob, token: str) -> GeorefJob:
     return job
 
 
-def _committer(job: GeorefJob, token: str):
+def _committer(job: GeorefJob, token: str) -> Callable[[Checkpoint], bool]:
     """The on_chunk callback: commit the checkpoint in one transaction, say whether to go on."""
     started = time.monotonic()
     first_rows: list[int] = []
@@ -203,7 +204,12 @@ def _committer(job: GeorefJob, token: str):
 
 
 def _finish(
-    job: GeorefJob, token: str, status: str, *, error: str = "", summary: dict | None = None
+    job: GeorefJob,
+    token: str,
+    status: str,
+    *,
+    error: str = "",
+    summary: dict[str, Any] | None = None,
 ) -> None:
     values = {"status": status, "finished_at": timezone.now(), "error_message": error}
     if summary is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -61,7 +61,7 @@ def agreement_sign(
     access_require(user, Perm.EDIT, Agreement)  # no rule for agreements: préfecture only
     if application.status != S.GRANTED:
         raise GrantRefused("Seule une demande accordée peut être conventionnée.")
-    amount = application.amount_granted
+    amount = cast(Decimal, application.amount_granted)  # set on every granted application
     decision_kind_check(amount=amount, kind=kind)
     if kind == DecisionKind.CPO:
         if years not in CPO_YEARS:
@@ -208,11 +208,12 @@ def payment_add(
     if amount <= 0:
         raise GrantRefused("Le montant d'un paiement doit être positif.")
     paid = application.amount_paid
-    rest = application.amount_granted - paid
+    granted = cast(Decimal, application.amount_granted)  # set on every agreed application
+    rest = granted - paid
     if kind == PaymentKind.ADVANCE:
         if application.payments.exists():
             raise GrantRefused("L'avance a déjà été versée : enregistrez le solde.")
-        if amount >= application.amount_granted:
+        if amount >= granted:
             raise GrantRefused(
                 "Une avance est inférieure au montant accordé ; pour tout verser, "
                 "enregistrez le solde."

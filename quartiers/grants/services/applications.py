@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -192,7 +192,7 @@ def budget_problems(*, application: Application) -> list[str]:
 
 
 def document_add(
-    *, application: Application, kind: str, title: str, uploaded: UploadedFile, user: Any
+    *, application: Application, kind: str, title: str, uploaded: UploadedFile[Any], user: Any
 ) -> ApplicationDocument:
     """A PDF (checked by content and size, as contract documents are)."""
     owner_require(user, application)
@@ -200,16 +200,17 @@ def document_add(
         sha256 = document_check(uploaded=uploaded)
     except DocumentRefused as exc:
         raise GrantRefused(str(exc)) from exc
+    name = cast(str, uploaded.name)  # a .pdf name (document_check)
     with transaction.atomic():
         document = ApplicationDocument(
             application=application,
             kind=kind,
-            title=title.strip() or uploaded.name,
-            size=uploaded.size,
+            title=title.strip() or name,
+            size=cast(int, uploaded.size),
             sha256=sha256,
             uploaded_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        document.file.save(uploaded.name, uploaded, save=False)
+        document.file.save(name, uploaded, save=False)
         document.save()
         audit_record(
             obj=application,

@@ -15,7 +15,9 @@ from quartiers.grants.services.errors import GrantRefused
 from quartiers.grants.services.location import association_locate
 
 
-def association_identifiers_check(*, siret: str, rna_number: str = "", siren: str = "") -> dict:
+def association_identifiers_check(
+    *, siret: str, rna_number: str = "", siren: str = ""
+) -> dict[str, str]:
     """Cleaned identifiers, or GrantRefused naming the faulty one."""
     try:
         clean_siret = siret_check(siret)

@@ -25,7 +25,12 @@ from quartiers.georef.batch.errors import BatchInputError
 from quartiers.georef.batch.readers import SourceInfo, csv_blocks, source_inspect, xlsx_rows
 from quartiers.georef.batch.results import number_parse
 from quartiers.georef.contours import LAMBERT93, WGS84
-from quartiers.georef.engine import STATUS_INVALID, STATUS_UNCERTAIN, status_with_geocoding
+from quartiers.georef.engine import (
+    STATUS_INVALID,
+    STATUS_UNCERTAIN,
+    LocateResult,
+    status_with_geocoding,
+)
 from quartiers.georef.geocoder import (
     AddressQuery,
     GeocoderClient,
@@ -167,7 +172,7 @@ def _addresses_count(
     match_type = np.full(n, None, dtype=object)
     asked = [(i, q) for i, (_, cells) in enumerate(records) if (q := address_query(cells, mapping))]
     own = client is None
-    if own:
+    if client is None:
         client = GeocoderClient(GeocoderConfig.from_settings())
     try:
         pages = addresses_geocode(queries=[q for _, q in asked], client=client, mode="batch")
@@ -194,7 +199,7 @@ def _addresses_count(
     return counts
 
 
-def _counts(result, status: np.ndarray, *, rows: int) -> Counts:
+def _counts(result: LocateResult, status: np.ndarray, *, rows: int) -> Counts:
     valid = status != STATUS_INVALID
     inside = valid & (result.primary >= 0)
     codes = result.primary_codes()[inside]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -127,7 +127,8 @@ def _row_parse(row: dict[str, str], contracts: dict[str, Contract]) -> DauphinRo
         raise _RowError(
             "statut", f"statut « {status} » non importable ({', '.join(IMPORTABLE_STATUSES)})"
         )
-    total, requested = _amount(row, "cout_total"), _amount(row, "montant_demande")
+    total = cast(Decimal, _amount(row, "cout_total"))  # not optional: never None
+    requested = cast(Decimal, _amount(row, "montant_demande"))
     granted = _amount(row, "montant_accorde", optional=True)
     if requested > total:
         raise _RowError("montant_demande", "montant demandé supérieur au coût total de l'action")

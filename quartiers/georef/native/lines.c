@@ -1,163 +1,16 @@
-/* Compiled loops of the georef engine and of the CSV fast path, in plain C (C11, no Python API).
+/* The CSV fast path's loops (see batch/chunks.py): find the records of a block of UTF-8 bytes
+ * without quotes and parse its two coordinate fields; write the output records. Any record
+ * they cannot handle exactly like the generic path (csv module) is flagged "slow" and handled
+ * by Python instead: a field count differing from the header, a blank line, a field starting
+ * with a formula character that is not a plain number, a ';' inside a field (it would need
+ * quoting), a number that is not plain decimal notation of at most 15 significant digits.
  *
- * Built with the system C compiler on first use and loaded with ctypes (native/__init__.py);
- * the numba versions (georef/kernels.py, georef/batch/kernels.py) are the fallback and the
- * reference: every function here does exactly what its numba twin does (tests compare them),
- * with the same floating-point operations in the same order (-ffp-contract=off: no fused
- * multiply-add), so the answers are identical bit for bit.
- *
- * Arrays are C-contiguous; the Python wrappers check dtypes and layouts before each call.
- */
+ * Numbers: m / 10**k with m < 2**53 and k <= 22 is one correctly rounded IEEE division of two
+ * exact values, so it equals Python's float() of the same text (Clinger's fast path). */
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
 
-typedef int64_t i64;
-
-/* --- engine (georef/kernels.py) ---------------------------------------------------------- */
-
-/* Leaf code minus one of the fine cell of each point (see kernels.grid_lookup). */
-i64 grid_lookup(const double *lon, const double *lat, i64 n, double x0, double y0, double inv,
-                i64 shift1, i64 shift2, const int32_t *l0, i64 l0_nx, i64 l0_ny,
-                const int32_t *l1, const int32_t *l2, int32_t *out)
-{
-    const i64 b1 = (i64)1 << shift1, b2 = (i64)1 << shift2;
-    const i64 mask1 = b1 - 1, mask2 = b2 - 1, shift = shift1 + shift2;
-    const double nx = (double)(l0_nx << shift), ny = (double)(l0_ny << shift);
-    i64 boundary = 0;
-    for (i64 i = 0; i < n; i++) {
-        const double fx = (lon[i] - x0) * inv;
-        const double fy = (lat[i] - y0) * inv;
-        int32_t code = -1;
-        if (fx >= 0.0 && fy >= 0.0 && fx < nx && fy < ny) { /* NaN fails every comparison */
-            const i64 ix = (i64)fx, iy = (i64)fy;
-            const int32_t block1 = l0[(ix >> shift) * l0_ny + (iy >> shift)];
-            if (block1 >= 0) {
-                const int32_t block2 =
-                    l1[((i64)block1 * b1 + ((ix >> shift2) & mask1)) * b1 + ((iy >> shift2) & mask1)];
-                if (block2 >= 0) {
-                    code = l2[((i64)block2 * b2 + (ix & mask2)) * b2 + (iy & mask2)] - 1;
-                    if (code < -1)
-                        boundary++;
-                }
-            }
-        }
-        out[i] = code;
-    }
-    return boundary;
-}
-
-/* 0 out, 1 in, 2 uncertain (distance <= tolerance), 3 invalid (non-finite position). */
-void status_finalize(const double *lon, const double *lat, const int32_t *primary,
-                     const double *distance, i64 n, double tolerance, int8_t *out)
-{
-    for (i64 i = 0; i < n; i++) {
-        if (!(isfinite(lon[i]) && isfinite(lat[i])))
-            out[i] = 3;
-        else if (distance[i] <= tolerance)
-            out[i] = 2;
-        else if (primary[i] >= 0)
-            out[i] = 1;
-        else
-            out[i] = 0;
-    }
-}
-
-/* Squared distance from (x, y) to segment s of sx/sy (rows of two endpoints). */
-static inline double segment_d2(double x, double y, i64 s, const double *sx, const double *sy)
-{
-    const double ax = sx[2 * s], ay = sy[2 * s];
-    const double dx = sx[2 * s + 1] - ax;
-    const double dy = sy[2 * s + 1] - ay;
-    const double length2 = dx * dx + dy * dy;
-    double t = 0.0;
-    if (length2 > 0.0) {
-        t = ((x - ax) * dx + (y - ay) * dy) / length2;
-        if (t < 0.0)
-            t = 0.0;
-        else if (t > 1.0)
-            t = 1.0;
-    }
-    const double ex = ax + t * dx - x;
-    const double ey = ay + t * dy - y;
-    return ex * ex + ey * ey;
-}
-
-static double segments_distance(double x, double y, i64 first, i64 last, const double *sx,
-                                const double *sy)
-{
-    double best = INFINITY;
-    for (i64 s = first; s < last; s++) {
-        const double d2 = segment_d2(x, y, s, sx, sy);
-        if (d2 < best)
-            best = d2;
-    }
-    return sqrt(best);
-}
-
-void pair_distance_near(const double *px, const double *py, i64 n, const i64 *lo, const i64 *hi,
-                        const i64 *cell_seg, const double *sx, const double *sy, double *out)
-{
-    for (i64 k = 0; k < n; k++) {
-        double best = INFINITY;
-        for (i64 j = lo[k]; j < hi[k]; j++) {
-            const double d2 = segment_d2(px[k], py[k], cell_seg[j], sx, sy);
-            if (d2 < best)
-                best = d2;
-        }
-        out[k] = sqrt(best);
-    }
-}
-
-void pairs_reduce(const i64 *group_start, i64 ngroups, const i64 *pair_poly, const uint8_t *inside,
-                  const double *dist, const double *px, const double *py, double band,
-                  const i64 *start, const double *sx, const double *sy, double *out_dist,
-                  i64 *out_nearest, i64 *out_primary, i64 *out_count)
-{
-    for (i64 g = 0; g < ngroups; g++) {
-        const i64 a = group_start[g], b = group_start[g + 1];
-        double best = INFINITY;
-        i64 best_p = -1, count = 0, primary = -1;
-        for (i64 k = a; k < b; k++) {
-            if (dist[k] < best) {
-                best = dist[k];
-                best_p = pair_poly[k];
-            }
-            if (inside[k]) {
-                count++;
-                if (primary < 0)
-                    primary = pair_poly[k];
-            }
-        }
-        if (count >= 2) {
-            double deepest = -1.0;
-            for (i64 k = a; k < b; k++) {
-                if (inside[k]) {
-                    double d = dist[k];
-                    if (d > band) {
-                        const i64 p = pair_poly[k];
-                        d = segments_distance(px[k], py[k], start[p], start[p + 1], sx, sy);
-                    }
-                    if (d > deepest) {
-                        deepest = d;
-                        primary = pair_poly[k];
-                    }
-                }
-            }
-        }
-        if (best <= band) {
-            out_dist[g] = best;
-            out_nearest[g] = best_p;
-        } else {
-            out_dist[g] = NAN;
-            out_nearest[g] = -1;
-        }
-        out_primary[g] = primary;
-        out_count[g] = count;
-    }
-}
-
-/* --- CSV fast path (georef/batch/kernels.py) --------------------------------------------- */
+#include "georef.h"
 
 static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -166,6 +19,26 @@ static const double POW10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
 /* Past the end reads as a line end; when the block ends with one, no record reads past it
  * (each stops at its line end), and the bound checks go. */
 #define AT(i) ((!checked || (i) < size) ? buf[i] : 10)
+
+/* Reads the digits from buf[*i] on into *mantissa (which stops growing past 1e17); returns the
+ * first byte after them, *i its position. */
+static inline int digits_read(const int checked, const uint8_t *buf, i64 size, i64 *at,
+                              uint64_t *mantissa)
+{
+    i64 i = *at;
+    int c;
+    for (;;) {
+        c = AT(i);
+        const int d = c - 48;
+        if (d < 0 || d > 9)
+            break;
+        if (*mantissa < 100000000000000000u)
+            *mantissa = *mantissa * 10 + (uint64_t)d;
+        i++;
+    }
+    *at = i;
+    return c;
+}
 
 static inline void parse_records(const int checked, const uint8_t *buf, i64 size, i64 n,
                                  i64 delim, i64 nfields, i64 ilon, i64 ilat, i64 check_semicolon,
@@ -209,29 +82,12 @@ static inline void parse_records(const int checked, const uint8_t *buf, i64 size
                 const i64 digits_start = i;
                 uint64_t mantissa = 0;
                 i64 decimals = 0;
-                int d;
-                for (;;) { /* whole part */
-                    c = AT(i);
-                    d = c - 48;
-                    if (d < 0 || d > 9)
-                        break;
-                    mantissa = mantissa < 100000000000000000u ? mantissa * 10 + (uint64_t)d
-                                                              : mantissa;
-                    i++;
-                }
+                c = digits_read(checked, buf, size, &i, &mantissa); /* whole part */
                 i64 any_digit = i - digits_start;
                 if ((c == 46 || c == 44) && c != delim) { /* one decimal point or comma */
                     i++;
                     const i64 fraction_start = i;
-                    for (;;) {
-                        c = AT(i);
-                        d = c - 48;
-                        if (d < 0 || d > 9)
-                            break;
-                        mantissa = mantissa < 100000000000000000u ? mantissa * 10 + (uint64_t)d
-                                                                  : mantissa;
-                        i++;
-                    }
+                    c = digits_read(checked, buf, size, &i, &mantissa);
                     decimals = i - fraction_start;
                     any_digit += decimals;
                 }
@@ -293,7 +149,7 @@ static inline void parse_records(const int checked, const uint8_t *buf, i64 size
     }
 }
 
-/* Records of buf[0:size] (UTF-8, no quote): see kernels.lines_parse. starts/ends are written
+/* Records of buf[0:size] (UTF-8, no quote): see batch/chunks.py. starts/ends are written
  * plus ``base`` (the offset of buf in the caller's block). */
 void lines_parse(const uint8_t *buf, i64 size, i64 n, i64 delim, i64 nfields, i64 ilon, i64 ilat,
                  i64 check_semicolon, i64 base, i64 *starts, i64 *ends, double *lon, double *lat,
@@ -408,16 +264,36 @@ static inline uint8_t *put_bytes(uint8_t *out, const uint8_t *src, i64 len, uint
     return out + len;
 }
 
-/* Output records of rows [0, n): see kernels.lines_write. Returns the bytes written, or -1 when
- * out_size would be exceeded (nothing is written past it). */
-i64 lines_write(const uint8_t *buf, i64 delim, i64 n, const i64 *starts, const i64 *ends,
-                const int32_t *primary, const int8_t *status, i64 nstatus,
-                const uint8_t *prefix_bytes, const i64 *prefix_off, const double *distance,
-                const double *lon, const double *lat, const int8_t *remark,
-                const uint8_t *suffix_bytes, const i64 *suffix_off, const i64 *slow_rows,
-                i64 nslow, const uint8_t *slow_bytes, const i64 *slow_off, uint8_t *out,
-                i64 out_size)
+/* An offsets table: off[0:count + 1] increasing, within [0, nbytes]. */
+static int table_ok(const i64 *off, i64 count, i64 nbytes)
 {
+    if (count < 0 || off[0] < 0 || off[count] > nbytes)
+        return 0;
+    for (i64 k = 0; k < count; k++)
+        if (off[k + 1] < off[k])
+            return 0;
+    return 1;
+}
+
+/* Output records of rows [0, n): the input fields (``delim`` turned into ';': a record holding
+ * a ';' is a slow row when the delimiter is not ';'), then prefix[(primary + 1) * nstatus +
+ * status] (";code;name;status;score;"), distance, ";" (empty label) ";", lon, ";", lat,
+ * suffix[remark] (";generation;remark\r\n"). Row slow_rows[k] (increasing) is copied from
+ * slow_bytes[slow_off[k]:slow_off[k + 1]] instead. Numbers: half-even rounding of
+ * value * 10**decimals, decimal comma (results.fixed). *written: the bytes written;
+ * GEOREF_TOO_SMALL when out_size would be exceeded (nothing is written past it). */
+int lines_write(const uint8_t *buf, i64 size, i64 delim, i64 n, const i64 *starts,
+                const i64 *ends, const int32_t *primary, const int8_t *status, i64 nstatus,
+                const uint8_t *prefix_bytes, i64 nprefix_bytes, const i64 *prefix_off,
+                i64 nprefix, const double *distance, const double *lon, const double *lat,
+                const int8_t *remark, const uint8_t *suffix_bytes, i64 nsuffix_bytes,
+                const i64 *suffix_off, i64 nsuffix, const i64 *slow_rows, i64 nslow,
+                const uint8_t *slow_bytes, i64 nslow_bytes, const i64 *slow_off, uint8_t *out,
+                i64 out_size, i64 *written)
+{
+    if (!table_ok(prefix_off, nprefix, nprefix_bytes) ||
+        !table_ok(suffix_off, nsuffix, nsuffix_bytes) || !table_ok(slow_off, nslow, nslow_bytes))
+        return GEOREF_BAD_RANGE;
     uint8_t *p = out;
     const uint8_t *limit = out + out_size;
     i64 k = 0;
@@ -426,7 +302,7 @@ i64 lines_write(const uint8_t *buf, i64 delim, i64 n, const i64 *starts, const i
         if (row == next_slow) {
             const i64 len = slow_off[k + 1] - slow_off[k];
             if (len > limit - p)
-                return -1;
+                return GEOREF_TOO_SMALL;
             memcpy(p, slow_bytes + slow_off[k], (size_t)len);
             p += len;
             k++;
@@ -435,20 +311,22 @@ i64 lines_write(const uint8_t *buf, i64 delim, i64 n, const i64 *starts, const i
         }
         const i64 key = ((i64)primary[row] + 1) * nstatus + status[row];
         const i64 suffix = remark[row];
+        const i64 first = starts[row], len = ends[row] - starts[row];
+        if (key < 0 || key >= nprefix || suffix < 0 || suffix >= nsuffix || first < 0 ||
+            len < 0 || ends[row] > size)
+            return GEOREF_BAD_ROW;
+        const i64 prefix_len = prefix_off[key + 1] - prefix_off[key];
+        const i64 suffix_len = suffix_off[suffix + 1] - suffix_off[suffix];
         /* The numbers take at most 79 bytes with their separators. */
-        const i64 need = (ends[row] - starts[row]) + (prefix_off[key + 1] - prefix_off[key]) +
-                         (suffix_off[suffix + 1] - suffix_off[suffix]) + 80;
-        if (need > limit - p)
-            return -1;
-        /* The input fields (a record holding a ';' is a slow row when delim is not ';'). */
-        const i64 len = ends[row] - starts[row];
+        if (len + prefix_len + suffix_len + 80 > limit - p)
+            return GEOREF_TOO_SMALL;
         if (delim == 59)
-            memcpy(p, buf + starts[row], (size_t)len);
+            memcpy(p, buf + first, (size_t)len);
         else
-            put_bytes(p, buf + starts[row], len, (uint8_t)delim);
+            put_bytes(p, buf + first, len, (uint8_t)delim);
         p += len;
-        memcpy(p, prefix_bytes + prefix_off[key], (size_t)(prefix_off[key + 1] - prefix_off[key]));
-        p += prefix_off[key + 1] - prefix_off[key];
+        memcpy(p, prefix_bytes + prefix_off[key], (size_t)prefix_len);
+        p += prefix_len;
         if (!isnan(distance[row]))
             p = put_fixed1(p, distance[row]);
         p[0] = 59;
@@ -459,9 +337,9 @@ i64 lines_write(const uint8_t *buf, i64 delim, i64 n, const i64 *starts, const i
         *p++ = 59;
         if (!isnan(lat[row]))
             p = put_fixed6(p, lat[row]);
-        memcpy(p, suffix_bytes + suffix_off[suffix],
-               (size_t)(suffix_off[suffix + 1] - suffix_off[suffix]));
-        p += suffix_off[suffix + 1] - suffix_off[suffix];
+        memcpy(p, suffix_bytes + suffix_off[suffix], (size_t)suffix_len);
+        p += suffix_len;
     }
-    return p - out;
+    *written = p - out;
+    return GEOREF_OK;
 }
