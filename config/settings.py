@@ -148,15 +148,33 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
-# Uploads: bounded in memory, larger files spill to disk.
+# Uploads (docs/imports.md): every uploaded file is streamed to a private temporary directory
+# (never kept in memory), refused past the limit of its route while it is read, purged at
+# start and periodically, never backed up (quartiers/core/uploads/).
+UPLOAD_TEMP_DIR = env_path("UPLOAD_TEMP_DIR", BASE_DIR / "var" / "upload-tmp")
+UPLOAD_TEMP_MAX_AGE_S = env_int("UPLOAD_TEMP_MAX_AGE_S", 6 * 3600)
+FILE_UPLOAD_TEMP_DIR = str(UPLOAD_TEMP_DIR)
+FILE_UPLOAD_HANDLERS = ["quartiers.core.uploads.handler.BoundedUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # unused by the handler above: no upload is held in memory
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 1024)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-# An uploaded XLSX is refused when its parts would inflate beyond this (zip bomb guard,
-# quartiers/core/uploads.py).
+# Per-route limits (bytes of one file; rows of a table). A request announcing more is refused
+# before it is read; a file passing the limit is dropped as soon as it does.
+BENEFICIARIES_MAX_UPLOAD_BYTES = env_int("BENEFICIARIES_MAX_UPLOAD_BYTES", 30 * 1024 * 1024)
+BENEFICIARIES_MAX_ROWS = env_int("BENEFICIARIES_MAX_ROWS", 200_000)
+DAUPHIN_MAX_UPLOAD_BYTES = env_int("DAUPHIN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+DAUPHIN_MAX_ROWS = env_int("DAUPHIN_MAX_ROWS", 20_000)
+CONTRACT_DOCUMENT_MAX_BYTES = env_int("CONTRACT_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
+# An uploaded XLSX is refused when its parts would inflate beyond this in total (zip bomb
+# guard), or when a part that openpyxl loads whole (the shared strings table, styles…) would
+# exceed the second limit (quartiers/core/uploads/xlsx.py).
 XLSX_MAX_UNCOMPRESSED_BYTES = env_int("XLSX_MAX_UNCOMPRESSED_BYTES", 512 * 1024 * 1024)
+XLSX_MAX_SHARED_STRINGS_BYTES = env_int("XLSX_MAX_SHARED_STRINGS_BYTES", 16 * 1024 * 1024)
 # A request announcing a larger body is refused (413) before it is read; 0: the largest upload
 # limit of the app plus 1 MB (quartiers/core/security.py).
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 0)
+# An import that would remove more than this share of the rows of a kind (QPV of a
+# generation, communes, EPCI) stops unless forced (--force-removals); referenced rows too.
+IMPORT_MAX_REMOVAL_SHARE = env_float("IMPORT_MAX_REMOVAL_SHARE", 0.10)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quartiers2030@localhost")

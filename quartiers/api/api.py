@@ -7,6 +7,7 @@ Rate limiting per client: quartiers/api/throttle.py (429 with Retry-After).
 from __future__ import annotations
 
 import json
+import logging
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,6 +24,8 @@ from quartiers.api.programmes import router as programmes_router
 from quartiers.api.qpv import router as qpv_router
 from quartiers.api.throttle import ClientRateThrottle
 from quartiers.georef.lookup import LookupInputError
+
+logger = logging.getLogger(__name__)
 
 
 class SessionSwagger(Swagger):
@@ -151,3 +154,18 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     message = str(exc) if str(exc) and not str(exc).startswith("docs_url") else "Introuvable."
     return api.create_response(request, {"detail": message}, status=404)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """An unexpected error is logged with its traceback and answered in JSON, never with the
+    site's HTML error page."""
+    logger.error("API error on %s", request.path, exc_info=exc)
+    return api.create_response(
+        request,
+        {
+            "detail": "Erreur interne du serveur : l'équipe technique est prévenue. Réessayez plus "
+            "tard."
+        },
+        status=500,
+    )

@@ -13,6 +13,7 @@ from ninja.security import SessionAuth
 from pydantic import Field
 
 from quartiers.api.schemas import Error, JobOut, LookupOut, job_out, lookup_out
+from quartiers.core.uploads.handler import upload_refusal
 from quartiers.georef.batch import BatchInputError, BatchOptions
 from quartiers.georef.batch.columns import columns_parse
 from quartiers.georef.job_access import (
@@ -71,7 +72,11 @@ class StaffSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None):
         if request.method == "POST" and (too_large := upload_too_large(request)):
             raise HttpError(413, too_large)  # before the body is read and spooled to disk
+        # The upload handler stops reading a file past this (the CSRF check reads the body).
+        request.upload_max_bytes = int(settings.GEOREF_MAX_UPLOAD_BYTES)
         user = super().authenticate(request, key)
+        if request.method == "POST" and (refused := upload_refusal(request)):
+            raise HttpError(413, refused)
         if user is not None and not can_georeference_files(user):
             raise HttpError(
                 403,

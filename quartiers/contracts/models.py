@@ -117,7 +117,9 @@ class ContractStatusChange(models.Model):
 
 class ContractQPV(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="qpv_links")
-    qpv = models.ForeignKey(QPV, on_delete=models.CASCADE, related_name="contract_links")
+    # PROTECT: a QPV still in a contract's perimeter is never removed silently (an import
+    # refuses, geography/importers/removals.py; --force-removals deletes these links first).
+    qpv = models.ForeignKey(QPV, on_delete=models.PROTECT, related_name="contract_links")
     link_status = models.CharField(
         "rattachement", max_length=20, choices=LinkStatus.choices, default=LinkStatus.CERTAIN
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 
 # Order = preference on ties (French files use ;).
@@ -17,7 +18,7 @@ def delimiter_detect(text: str, *, candidates: tuple[str, ...] = DELIMITERS) -> 
     lines = text.splitlines(keepends=True)[:100]
     best, best_score = candidates[0], (0, 0)
     for candidate in candidates:
-        rows = [row for row in csv.reader(lines, delimiter=candidate) if row]
+        rows = _rows_readable(lines, candidate)
         if not rows or len(rows[0]) < 2:
             continue
         score = (sum(len(row) == len(rows[0]) for row in rows), len(rows[0]))
@@ -27,3 +28,12 @@ def delimiter_detect(text: str, *, candidates: tuple[str, ...] = DELIMITERS) -> 
         return best
     sample = "".join(lines)
     return min(candidates, key=sample.count)
+
+
+def _rows_readable(lines: list[str], delimiter: str) -> list[list[str]]:
+    """The non-empty rows of `lines` up to the first one the csv module cannot read (a field
+    over its size limit: the caller's own check names the line and the column)."""
+    rows: list[list[str]] = []
+    with contextlib.suppress(csv.Error):
+        rows.extend(row for row in csv.reader(lines, delimiter=delimiter) if row)
+    return rows

@@ -23,6 +23,7 @@ URL = "/georeferencer/"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.UPLOAD_TEMP_DIR = tmp_path / "upload-tmp"
     return settings.MEDIA_ROOT
 
 
@@ -80,7 +81,8 @@ def test_a_file_goes_from_upload_to_download(prefecture_agent, points, media):
     assert response.status_code == 302
     job = GeorefJob.objects.get(owner=prefecture_agent)
     assert response["Location"] == f"/georeferencer/{job.id}/"
-    assert not any((media / "georef" / "depots").iterdir())  # the deposit was moved
+    deposits = media.parent / "upload-tmp" / "depots"
+    assert not any(deposits.iterdir())  # the deposit was moved into the job
     page = _text(client.get(response["Location"]))
     assert '<progress id="job-progress"' in page and 'aria-live="polite"' in page
     assert "Annuler le traitement" in page and "js/georef-job.js" in page
@@ -187,7 +189,7 @@ def test_an_announced_oversized_upload_is_refused_before_being_read(
     response = _client(prefecture_agent).post(URL, {"fichier": handle})
     assert response.status_code == 413
     assert "Fichier trop volumineux (260 ko) : la limite est de 10 ko" in _text(response)
-    assert not (media / "georef" / "depots").exists()
+    assert not [p for p in media.parent.rglob("*") if p.is_file()]
 
 
 def test_the_upload_form_still_checks_the_csrf_token(prefecture_agent, points):

@@ -39,6 +39,7 @@ from quartiers.contracts.services import (
 from quartiers.contracts.tables import CONTRACT_COLUMNS, contract_rows
 from quartiers.core.audit import audit_for
 from quartiers.core.pagecache import public_page
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
 from quartiers.shared.exports import table_response
 
 LIST_TITLE = "Contrats de ville « quartiers 2030 »"
@@ -227,13 +228,16 @@ def signatory_add_view(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(reverse("contracts:contract_detail", args=[contract.code]) + "#signataires")
 
 
+@upload_limit("CONTRACT_DOCUMENT_MAX_BYTES")
 @require_POST
 def document_upload_view(request: HttpRequest, code: str) -> HttpResponse:
     contract = _contract(code)
     if (denied := edit_required(request, contract)) is not None:
         return denied
     form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
+    if refused := upload_refusal(request):
+        messages.error(request, f"Document refusé : {refused}")
+    elif not form.is_valid():
         messages.error(request, "Document refusé : " + _errors(form))
     else:
         try:

@@ -38,6 +38,11 @@ from quartiers.geography.importers.geometry import (
     contour_wkb,
     contours_equal,
 )
+from quartiers.geography.importers.removals import (
+    links_release,
+    protected_text,
+    removals_check,
+)
 from quartiers.geography.importers.sources import source_open
 from quartiers.geography.importers.summary import (
     ImportRefused,
@@ -285,14 +290,13 @@ def plan_apply(*, plan: QpvPlan, lookups: dict[str, Any], generation: int) -> No
     if updated:
         QPV.objects.bulk_update(updated, WRITTEN_FIELDS, batch_size=500)
     if plan.to_remove:
+        ids = [q.pk for q in plan.to_remove]
+        links_release(model=QPV, ids=ids)  # reached only when the removals are forced
         try:
-            QPV.objects.filter(pk__in=[q.pk for q in plan.to_remove]).delete()
+            QPV.objects.filter(pk__in=ids).delete()
         except ProtectedError as exc:
-            codes = sorted(q.code for q in plan.to_remove)
-            raise ImportRefused(
-                f"Import annulé, rien n'a été écrit : des QPV absents du fichier sont encore "
-                f"utilisés ailleurs et ne peuvent pas être supprimés ({codes_listed(codes)})."
-            ) from exc
+            codes = [q.code for q in plan.to_remove]
+            raise ImportRefused(protected_text(exc, codes, "QPV")) from exc
     ids = {q.code: q.id for q in created}
     ids.update({q.code: q.id for q, _ in plan.to_update})
     ids.update(
@@ -336,8 +340,13 @@ def qpv_import(
     generation: int = Generation.G2024,
     apply: bool = False,
     keep_degenerate: bool = False,
+    force_removals: bool = False,
 ) -> ImportSummary:
     """Validate the whole file, compare with the registry, and write only when `apply`.
+
+    QPV absent from the file are not removed when they are still referenced (contracts,
+    actions, applications, délégués…) or when they are more than IMPORT_MAX_REMOVAL_SHARE of
+    the generation, unless `force_removals` (importers/removals.py).
 
     `keep_degenerate` keeps QPV whose contour has zero area (the simplified national copy has
     three) with an empty contour, listed in the warnings, instead of refusing the file.
@@ -361,11 +370,31 @@ def qpv_import(
         )
         summary.unchanged = plan.unchanged
         _missing_warn(summary, rows, lookups)
+        _removals_check(plan, generation, summary, apply=apply, force=force_removals)
         if apply:
             plan_apply(plan=plan, lookups=lookups, generation=generation)
             import_run_record(summary=summary)
             transaction.on_commit(lambda: geography_changed.send(sender=QPV, generation=generation))
     return summary
+
+
+def _removals_check(
+    plan: QpvPlan, generation: int, summary: ImportSummary, *, apply: bool, force: bool
+) -> None:
+    """Refuse dangerous removals (a dry run reports that the import would be refused)."""
+    try:
+        removals_check(
+            model=QPV,
+            removed=[(q.code, q.pk) for q in plan.to_remove],
+            total=QPV.objects.filter(generation=generation).count(),
+            what=f"QPV de la géographie {generation}",
+            force=force,
+            summary=summary,
+        )
+    except ImportRefused as exc:
+        if apply:
+            raise
+        summary.warnings.insert(0, f"Avec --apply, l'import serait refusé. {exc}")
 
 
 def _missing_warn(summary: ImportSummary, rows: list[QpvRow], lookups: dict[str, Any]) -> None:

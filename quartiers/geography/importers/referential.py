@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import transaction
 
+from quartiers.geography.importers.removals import removals_check
 from quartiers.geography.importers.sources import source_open, text_read
 from quartiers.geography.importers.summary import ImportRefused, ImportSummary, import_run_record
 from quartiers.geography.importers.sync import ForeignKey, TableDiff, table_diff, table_write
@@ -198,8 +199,11 @@ def referential_import(
     arrondissement_names: str | Path | None = None,
     vintage: str = "2024",
     apply: bool = False,
+    force_removals: bool = False,
 ) -> list[ImportSummary]:
-    """Import the four referential tables in one transaction; one summary per table."""
+    """Import the four referential tables in one transaction; one summary per table.
+    Removals of referenced rows, or of too many, are refused unless `force_removals`
+    (importers/removals.py)."""
     summaries: dict[str, ImportSummary] = {}
     with source_open(source=departements) as src:
         dep_wanted = departements_read(path=src.path, label=src.label)
@@ -232,12 +236,39 @@ def referential_import(
         diffs = _diffs(dep_wanted, arr_wanted, epci_wanted, commune_wanted, covered)
         for kind, diff in diffs.items():
             diff.summary_fill(summaries[kind])
+            _removals_check(diff, kind, summaries[kind], apply=apply, force=force_removals)
+        for diff in diffs.values():
             if apply:
                 table_write(diff)
         if apply:
             for summary in summaries.values():
                 import_run_record(summary=summary)
     return [summaries[k] for k in ("departements", "arrondissements", "epci", "communes")]
+
+
+REMOVED_WHAT = {"arrondissements": "arrondissements", "epci": "EPCI", "communes": "communes"}
+
+
+def _removals_check(
+    diff: TableDiff, kind: str, summary: ImportSummary, *, apply: bool, force: bool
+) -> None:
+    if kind not in REMOVED_WHAT or not diff.removed:
+        return
+    model, key = diff.model, diff.key
+    removed = list(model.objects.filter(**{f"{key}__in": diff.removed}).values_list(key, "id"))
+    try:
+        removals_check(
+            model=model,
+            removed=removed,
+            total=model.objects.count(),
+            what=REMOVED_WHAT[kind],
+            force=force,
+            summary=summary,
+        )
+    except ImportRefused as exc:
+        if apply:
+            raise
+        summary.warnings.insert(0, f"Avec --apply, l'import serait refusé. {exc}")
 
 
 def _diffs(dep_wanted, arr_wanted, epci_wanted, commune_wanted, covered) -> dict[str, TableDiff]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -13,8 +11,7 @@ import numpy as np
 
 from quartiers.georef import native
 from quartiers.georef.batch.columns import ROLE_LABELS, ColumnMapping
-from quartiers.georef.batch.errors import BatchInputError
-from quartiers.georef.batch.readers import Block
+from quartiers.georef.batch.readers import Block, csv_text_records
 from quartiers.georef.batch.results import (
     REMARKS,
     STATUS_NOT_GEOCODED,
@@ -121,26 +118,21 @@ def block_process(block: Block, ctx: Context) -> tuple[bytes | list[memoryview],
     fast = native.extension is not None and ctx.mapping.mode in ("lonlat", "xy")
     if fast and b'"' not in block.data:
         return _coordinates_fast(block, ctx)
-    return rows_process(csv_records(block, ctx.delimiter), ctx)
+    return rows_process(csv_records(block, ctx.delimiter, ctx.header), ctx)
 
 
-def csv_records(block: Block, delimiter: str) -> list[tuple[int, list[str]]]:
+def csv_records(
+    block: Block, delimiter: str, header: list[str] | None = None
+) -> list[tuple[int, list[str]]]:
     """(physical line number, fields) of the records of a block; blank lines skipped."""
-    reader = csv.reader(io.StringIO(block.data.decode("utf-8"), newline=""), delimiter=delimiter)
-    records = []
-    consumed = 0
-    try:
-        for fields in reader:
-            line = block.first_line + consumed
-            consumed = reader.line_num
-            if fields:
-                records.append((line, fields))
-    except csv.Error as exc:
-        raise BatchInputError(
-            f"ligne CSV illisible ({exc}) : un guillemet n'est sans doute pas refermé.",
-            line=block.first_line + consumed,
-        ) from exc
-    return records
+    return list(
+        csv_text_records(
+            block.data.decode("utf-8"),
+            delimiter=delimiter,
+            first_line=block.first_line,
+            header=header,
+        )
+    )
 
 
 def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int]:

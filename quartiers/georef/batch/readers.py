@@ -8,6 +8,7 @@ which parses through defusedxml when it is installed: no XML entity expansion).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from quartiers.core.uploads import UnsafeUploadError, xlsx_safety_check
+from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
 from quartiers.georef.batch.errors import BatchInputError
 from quartiers.shared.csvsniff import DELIMITERS, delimiter_detect
 
@@ -98,9 +100,7 @@ def source_inspect(
         raise BatchInputError("le fichier est vide (aucun caractère visible).")
     info.delimiter = _delimiter_detect(text, forced=delimiter)
     header_bytes = _first_record_length(sample)
-    header_text = sample[:header_bytes].decode(info.encoding)
-    header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=info.delimiter), [])
-    info.header = [name.strip() for name in header]
+    info.header = [name.strip() for name in _sample_check(text, info.delimiter)]
     if not any(info.header):
         raise BatchInputError("la première ligne (en-tête) est vide.", line=1)
     info.data_offset = (3 if bom else 0) + header_bytes
@@ -112,6 +112,36 @@ def source_inspect(
     per_line = max(len(sample) - header_bytes, 1) / lines_in_sample
     info.rows_estimate = max(int((size - info.data_offset) / per_line), 1)
     return info
+
+
+def _sample_check(text: str, delimiter: str) -> list[str]:
+    """The header, once every record of the sample is known to be readable (a cell longer than
+    the csv module's limit is refused here, naming its line and column)."""
+    lines = io.StringIO(text, newline="")
+    try:
+        first = next(csv_rows(lines, delimiter=delimiter), None)
+        header = first[1] if first else []
+        for _ in csv_rows(lines, delimiter=delimiter, first_line=2, header=header):
+            pass
+    except CsvReadError as exc:
+        raise BatchInputError(exc.reason, line=exc.line, column=exc.column) from exc
+    return header or []
+
+
+def csv_text_records(
+    text: str, *, delimiter: str, first_line: int, header: list[str] | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """(physical line number, fields) of the records of a text; blank lines skipped. Raises
+    BatchInputError naming the line and the column of an unreadable record."""
+    rows = csv_rows(
+        io.StringIO(text, newline=""), delimiter=delimiter, first_line=first_line, header=header
+    )
+    try:
+        for line, fields in rows:
+            if fields:
+                yield line, fields
+    except CsvReadError as exc:
+        raise BatchInputError(exc.reason, line=exc.line, column=exc.column) from exc
 
 
 def _encoding_detect(sample: bytes, *, forced: str | None, bom: bool, warnings: list[str]) -> str:
@@ -155,6 +185,7 @@ def _delimiter_detect(text: str, *, forced: str | None) -> str:
             )
         return value
     return delimiter_detect(text)
+
 
 
 def _first_record_length(sample: bytes) -> int:
@@ -324,18 +355,37 @@ def xlsx_rows(*, info: SourceInfo, start_row: int = 0) -> Iterator[tuple[int, li
     workbook = _xlsx_open(info.path)
     try:
         sheet = workbook.worksheets[0]
-        width = len(info.header)
-        for line, values in enumerate(
-            sheet.iter_rows(min_row=2 + start_row, values_only=True), start=2 + start_row
-        ):
-            cells = [cell_text(v) for v in values]
-            if not any(cells):
-                continue
-            if len(cells) < width:
-                cells.extend([""] * (width - len(cells)))
-            yield line, cells
+        first = 2 + start_row
+        yield from _xlsx_data(sheet.iter_rows(min_row=first, values_only=True), info.header, first)
     finally:
         workbook.close()
+
+
+@contextlib.contextmanager
+def xlsx_table(*, path: Path) -> Iterator[tuple[list[str], Iterator[tuple[int, list[str]]]]]:
+    """The header and the data rows of the first sheet, the workbook opened (and its shared
+    strings parsed) once: for a reader that needs both in one pass."""
+    workbook = _xlsx_open(path)
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        values = next(rows, None)
+        if values is None or not any(v not in (None, "") for v in values):
+            raise BatchInputError("la première feuille du classeur est vide.", line=1)
+        header = [cell_text(v).strip() for v in values]
+        yield header, _xlsx_data(rows, header, 2)
+    finally:
+        workbook.close()
+
+
+def _xlsx_data(rows, header: list[str], first_line: int) -> Iterator[tuple[int, list[str]]]:
+    width = len(header)
+    for line, values in enumerate(rows, start=first_line):
+        cells = [cell_text(v) for v in values]
+        if not any(cells):
+            continue
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        yield line, cells
 
 
 def cell_text(value: object) -> str:

@@ -4,6 +4,7 @@ their own jobs (404 otherwise)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import uuid
@@ -20,6 +21,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from quartiers.core.permissions import internal_required
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
+from quartiers.core.uploads.tempfiles import DEPOSIT_MAX_AGE_S, deposits_dir
 from quartiers.geography.models import QPV
 from quartiers.georef.batch import BatchInputError, BatchOptions, Summary, summary_chart_svg
 from quartiers.georef.batch.columns import ColumnMapping, columns_detect
@@ -38,11 +41,11 @@ from quartiers.georef.jobs.services import job_cancel, job_create
 from quartiers.georef.loader import GeorefError
 
 SESSION_KEY = "georef_deposits"
-DEPOSIT_MAX_AGE_S = 24 * 3600  # an upload whose columns were never confirmed
 
 
 def _deposits_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "georef" / "depots"
+    """In the private upload-temp directory: never backed up, purged (core/uploads)."""
+    return deposits_dir()
 
 
 def _deposits_prune() -> None:
@@ -50,12 +53,13 @@ def _deposits_prune() -> None:
     root = _deposits_root()
     if not root.is_dir():
         return
-    limit = time.time() - DEPOSIT_MAX_AGE_S
+    limit = time.time() - DEPOSIT_MAX_AGE_S  # the periodic purge applies the same age
     for folder in root.iterdir():
         if folder.is_dir() and folder.stat().st_mtime < limit:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+@upload_limit("GEOREF_MAX_UPLOAD_BYTES")
 @csrf_exempt  # the CSRF check reads the body: first refuse an announced oversized upload
 @internal_required
 def file_page(request: HttpRequest) -> HttpResponse:
@@ -68,9 +72,14 @@ def file_page(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _file_upload(request: HttpRequest) -> HttpResponse:
+    refused = upload_refusal(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     limit = int(settings.GEOREF_MAX_UPLOAD_BYTES)
-    if request.method == "POST" and form.is_valid():
+    if refused:
+        form = UploadForm(request.POST, request.FILES)
+        form.is_valid()
+        form.errors["fichier"] = form.error_class([refused])
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["fichier"]
         if upload.size > limit:
             form.add_error(
@@ -85,9 +94,7 @@ def _file_upload(request: HttpRequest) -> HttpResponse:
             folder.mkdir(parents=True)
             suffix = Path(upload.name).suffix.lower()[:6] or ".csv"
             path = folder / f"depot{suffix}"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
+            _deposit_keep(upload, path)
             try:
                 source_inspect(path=path)
             except BatchInputError as exc:
@@ -99,6 +106,17 @@ def _file_upload(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_KEY] = deposits
                 return redirect("georef:file_columns", token=token)
     return _upload_render(request, form)
+
+
+def _deposit_keep(upload, path: Path) -> None:
+    """The streamed upload becomes the deposit: a hard link (no copy) when possible."""
+    try:
+        os.link(upload.temporary_file_path(), path)
+    except OSError:
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+    upload.close()
 
 
 def _upload_render(

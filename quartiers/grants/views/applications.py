@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from quartiers.core.access import is_prefecture
 from quartiers.core.audit import audit_for
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
 from quartiers.grants.choices import TRANSITIONS, ApplicationStatus, BudgetSide
 from quartiers.grants.forms import (
     AgreementForm,
@@ -236,6 +237,7 @@ def budget_line_delete(request: HttpRequest, uuid: object, pk: int) -> HttpRespo
     return redirect(f"{application_url(application)}#budget")
 
 
+@upload_limit("CONTRACT_DOCUMENT_MAX_BYTES")
 @require_POST
 def document_upload(request: HttpRequest, uuid: object) -> HttpResponse:
     if (denied := access_check(request, READERS)) is not None:
@@ -243,7 +245,9 @@ def document_upload(request: HttpRequest, uuid: object) -> HttpResponse:
     application = application_get(request, uuid)
     forbid(is_prefecture(request.user) or is_owner(request.user, application), EDIT_DENIED)
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
+    if refused := upload_refusal(request):
+        messages.error(request, refused)
+    elif form.is_valid():
         try:
             application_services.document_add(
                 application=application,

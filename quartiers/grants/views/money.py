@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
+from quartiers.shared.imports import ImportRefused
 from quartiers.grants.forms import UploadForm
 from quartiers.grants.models import Agreement, CallForProjects
 from quartiers.grants.permissions import READERS, STAFF_READERS, access_check
@@ -203,22 +204,30 @@ def targeting_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return export(fmt, columns=TARGETING_COLUMNS, rows=rows, stem="ciblage-qpv", title="Ciblage")
 
 
+@upload_limit("DAUPHIN_MAX_UPLOAD_BYTES")
 def dauphin_import(request: HttpRequest) -> HttpResponse:
     if (denied := access_check(request, PREFECTURE)) is not None:
         return denied
+    refused = upload_refusal(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     summary = None
-    if request.method == "POST" and form.is_valid():
+    if refused:
+        form = UploadForm(request.POST, request.FILES)
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, refused)
+    elif request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "extrait.csv"
-            path.write_bytes(uploaded.read())
-            try:
-                summary = dauphin_import_service(
-                    path=path, apply=form.cleaned_data["apply"], name=uploaded.name
-                )
-            except ImportRefused as exc:
-                form.add_error(None, str(exc))
+        try:  # read where the upload handler streamed it, once
+            summary = dauphin_import_service(
+                path=Path(uploaded.temporary_file_path()),
+                apply=form.cleaned_data["apply"],
+                name=uploaded.name,
+            )
+        except ImportRefused as exc:
+            form.add_error(None, str(exc))
+        finally:
+            uploaded.close()
     return render(
         request,
         "grants/import.html",

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from quartiers.core.access import is_prefecture
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
 from quartiers.grants.forms import (
     AgreementForm,
     PaymentForm,
@@ -173,9 +171,12 @@ def application_renew(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect(application_url(application))
 
 
+@upload_limit("BENEFICIARIES_MAX_UPLOAD_BYTES")
 @require_POST
 def beneficiaries_upload(request: HttpRequest, uuid: object) -> HttpResponse:
-    """The file goes to a private temporary file, is measured, and is deleted (try/finally)."""
+    """The file is read where the upload handler streamed it (the private upload-temp
+    directory), measured once, and deleted (try/finally; a killed process leaves it to the
+    purge at the next start: core/uploads/tempfiles.py)."""
     if (denied := access_check(request, READERS)) is not None:
         return denied
     application = application_get(request, uuid)
@@ -183,26 +184,24 @@ def beneficiaries_upload(request: HttpRequest, uuid: object) -> HttpResponse:
         can_upload_beneficiaries(request.user, application),
         "Vous ne pouvez pas mesurer le ciblage de cette action.",
     )
+    anchor = f"{application_url(application)}#ciblage"
+    if refused := upload_refusal(request):
+        messages.error(request, f"{refused} Le fichier a été supprimé.")
+        return redirect(anchor)
     uploaded = request.FILES.get("file")
     if uploaded is None:
         messages.error(request, "Choisissez le fichier des bénéficiaires (CSV ou XLSX).")
-        return redirect(f"{application_url(application)}#ciblage")
-    folder = Path(settings.MEDIA_ROOT) / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    # openpyxl refuses to open a workbook whose name does not end in .xlsx.
-    suffix = ".xlsx" if (uploaded.name or "").lower().endswith(".xlsx") else ".csv"
-    descriptor, name = tempfile.mkstemp(dir=folder, suffix=suffix)
-    path = Path(name)
+        return redirect(anchor)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            for chunk in uploaded.chunks():
-                handle.write(chunk)
         beneficiaries_measure(
-            application=application, path=path, user=request.user, name=uploaded.name
+            application=application,
+            path=Path(uploaded.temporary_file_path()),
+            user=request.user,
+            name=uploaded.name,
         )
         messages.success(request, "Ciblage mesuré ; le fichier des bénéficiaires a été supprimé.")
     except GrantRefused as exc:
         messages.error(request, f"{exc} Le fichier a été supprimé.")
     finally:
-        path.unlink(missing_ok=True)
-    return redirect(f"{application_url(application)}#ciblage")
+        uploaded.close()  # deletes the temporary file (if the measure has not already)
+    return redirect(anchor)
