@@ -205,6 +205,9 @@ GEOREF_INDEX_CACHE_DIR = (
     if env_str("GEOREF_INDEX_CACHE_DIR", "x")
     else None
 )
+# How often (seconds) a process compares its in-memory index with the shared version of the
+# contours, renewed by every import (quartiers/georef/loader.py).
+GEOREF_INDEX_CHECK_SECONDS = env_float("GEOREF_INDEX_CHECK_SECONDS", 1.0)
 
 # Task queue (huey, docs/jobs.md): a SQLite file by default (no server to run), Redis when
 # REDIS_URL is set (workers on several machines). Workers: `manage.py run_huey`.
@@ -282,14 +285,25 @@ CACHES = {
     "page_versions": _shared_cache("quartiers-pages", "page-versions"),
     # The API rate-limit counters (quartiers/api/throttle.py).
     "api_throttle": _shared_cache("quartiers-api", "api-throttle", max_entries=10_000),
+    # The report's PDF per data version and date, and the lock of its rebuild
+    # (quartiers/portal/pdf_cache.py).
+    "report_pdf": _shared_cache("quartiers-report", "report-pdf", max_entries=50),
 }
+# Longest time a rebuild of the report's PDF holds its lock (a crashed build frees it then).
+REPORT_PDF_BUILD_SECONDS = env_int("REPORT_PDF_BUILD_SECONDS", 120)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)  # 0: no page cache
 # JSON API rate limits per client and minute (quartiers/api/throttle.py): anonymous clients by
 # address, accounts by id; 0 turns a limit off.
 API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
 API_RATE_PER_MINUTE_AUTHENTICATED = env_int("API_RATE_PER_MINUTE_AUTHENTICATED", 600)
-# Login throttling (quartiers/core/login_throttle.py): failures per username and address.
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed, read right
+# to left, for the client address of every throttle (quartiers/core/client_address.py). Empty:
+# no proxy, the client is REMOTE_ADDR.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+# Login throttling (quartiers/core/login_throttle.py): failures per username and address, and
+# per address whatever the username (password spraying).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 
 # ProConnect (OpenID Connect) for agents, beside local accounts: off until OIDC_CLIENT_ID and

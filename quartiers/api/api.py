@@ -22,7 +22,7 @@ from quartiers.api.georef import router as georef_router
 from quartiers.api.indicators import router as indicators_router
 from quartiers.api.programmes import router as programmes_router
 from quartiers.api.qpv import router as qpv_router
-from quartiers.api.throttle import ClientRateThrottle
+from quartiers.api.throttle import client_throttle
 from quartiers.georef.lookup import LookupInputError
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs=SessionSwagger(),
-    throttle=[ClientRateThrottle()],
+    throttle=[client_throttle],
 )
 api.add_router("/georef", georef_router)
 api.add_router("/qpv", qpv_router)

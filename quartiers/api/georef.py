@@ -24,7 +24,7 @@ from quartiers.georef.job_access import (
     result_response,
     upload_too_large,
 )
-from quartiers.georef.jobs.services import job_create
+from quartiers.georef.jobs.services import job_create, job_retry
 from quartiers.georef.loader import GeorefError
 from quartiers.georef.lookup import address_locate, point_locate
 
@@ -155,6 +155,23 @@ def georef_job_create(
 def georef_job(request: HttpRequest, job_id: uuid.UUID):
     """État et avancement d'un de vos traitements (lignes traitées, débit, temps restant)."""
     return job_out(job_for_user(user=_allowed(request), job_id=job_id))
+
+
+@router.post(
+    "/jobs/{job_id}/reprendre",
+    response={200: JobOut, 401: Error, 403: Error, 404: Error, 409: Error},
+    auth=session_auth,
+    url_name="georef_job_resume",
+)
+def georef_job_resume(request: HttpRequest, job_id: uuid.UUID):
+    """Reprend un de vos traitements échoués, à partir de son dernier point de reprise ; 409
+    s'il n'est pas échoué."""
+    job = job_for_user(user=_allowed(request), job_id=job_id)
+    if not job_retry(job=job):
+        raise HttpError(
+            409, f"seul un traitement échoué peut être repris (état : {job.get_status_display()})."
+        )
+    return job_out(job)
 
 
 @router.get(

@@ -33,6 +33,18 @@ class User(AbstractUser):
         verbose_name="organisme partenaire",
     )
 
+    # ProConnect may link this account by e-mail at its next first login even though it holds
+    # the administrator or agent role (docs/auth.md); consumed by that link.
+    oidc_link_allowed = models.BooleanField(
+        "liaison ProConnect par adresse électronique autorisée",
+        default=False,
+        help_text=(
+            "Un compte administrateur ou agent n'est relié à une identité ProConnect par son "
+            "adresse électronique que si cette case est cochée ; elle se décoche une fois la "
+            "liaison faite."
+        ),
+    )
+
     class Meta:
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"

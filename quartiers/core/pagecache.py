@@ -81,6 +81,12 @@ def version_current() -> str:
     return str(token)
 
 
+def version_stored() -> None:
+    """Something was just stored under the current version (a page, the report's PDF): a
+    change later in this thread's transaction must renew the version again."""
+    _local.stored = True
+
+
 def data_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
     """Data shown by public pages changed (or is about to, in the current transaction)."""
     connection = transaction.get_connection(using)
@@ -210,7 +216,7 @@ def _store(request: HttpRequest, response: HttpResponse, key: str) -> None:
         has_nonce = value in body
         body = body.replace(value, NONCE_PLACEHOLDER)
     caches["pages"].set(key, (response["Content-Type"], body, has_nonce), timeout=_seconds())
-    _local.stored = True
+    version_stored()
 
 
 def _served(request: HttpRequest, stored: tuple[str, bytes, bool]) -> HttpResponse:

@@ -41,6 +41,10 @@ MATRIX = {
     ),
     "api:georef_job": Case(args=job_id, get={"-": OWNER_ONLY}),
     "api:georef_job_result": Case(args=job_id, get={"-": OWNER_ONLY}),
+    # The owner's job is finished, not failed: 409.
+    "api:georef_job_resume": Case(
+        args=job_id, get={}, post={"-": ("401", "403", "404", "404", "409", "404")}
+    ),
     "api:qpv_list": public(),
     "api:qpv": Case(args=lambda world, where: {"code": world["qpv"].code}, get={"-": PUBLIC}),
     "api:departement_list": public(),

@@ -54,6 +54,7 @@ def test_agent_logs_in_and_out_with_proconnect_in_chromium(
         role=Role.AGENT,
         first_name="Camille",
         last_name="Martin",
+        oidc_link_allowed=True,  # an agent account: an administrator allowed the link
     )
     page.goto(live_server.url + "/connexion/")
     button = page.get_by_test_id("proconnect-button")

@@ -46,6 +46,12 @@ MATRIX = {
             state=rows(GeorefJob, pk=lambda w, where: w["georef_pending_job"].id),
         ),
     ),
+    # The owner's job is finished, not failed: « seul un traitement échoué… », redirected.
+    "georef:job_resume": Case(
+        args=job_id,
+        get={"-": NOT_ALLOWED_GET},
+        post={"-": ("login", "403", "404", "404", "redirect", "404")},
+    ),
 }
 
 

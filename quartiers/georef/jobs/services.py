@@ -33,6 +33,7 @@ from quartiers.georef.batch.columns import columns_detect
 from quartiers.georef.batch.readers import source_inspect
 from quartiers.georef.geocoder import GeocoderError
 from quartiers.georef.job_models import GeorefJob, JobStatus
+from quartiers.georef.jobs.holder import holder_current, holder_gone
 from quartiers.georef.loader import GeorefError, index_get
 from quartiers.shared.formatting import size_text
 
@@ -102,17 +103,30 @@ def job_enqueue(*, job_id: uuid.UUID) -> None:
 
 
 def _claim(job_id: uuid.UUID, token: str) -> bool:
+    """Take the job: pending, or running with a stale heartbeat, or running with its holder
+    process gone (then only if it still has the holder seen here: no two takers win)."""
     now = timezone.now()
     stale = now - timedelta(seconds=int(settings.GEOREF_JOB_STALE_SECONDS))
+    claimable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
+    held = (
+        GeorefJob.objects.filter(pk=job_id, status=JobStatus.RUNNING)
+        .values("worker", "holder_host", "holder_pid", "holder_boot_id")
+        .first()
+    )
+    if held and holder_gone(
+        host=held["holder_host"], pid=held["holder_pid"], boot_id=held["holder_boot_id"]
+    ):
+        claimable |= Q(status=JobStatus.RUNNING, worker=held["worker"])
     return bool(
         GeorefJob.objects.filter(pk=job_id, cancel_requested=False)
-        .filter(Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale))
+        .filter(claimable)
         .update(
             status=JobStatus.RUNNING,
             worker=token,
             heartbeat_at=now,
             started_at=Coalesce("started_at", now),
             attempts=F("attempts") + 1,
+            **holder_current().as_fields(),
         )
     )
 
@@ -232,21 +246,29 @@ def job_cancel(*, job: GeorefJob) -> None:
         status=JobStatus.CANCELLED, finished_at=now
     )
     job.refresh_from_db()
+    if job.holder_gone:
+        GeorefJob.objects.filter(pk=job.pk, worker=job.worker).update(
+            status=JobStatus.CANCELLED, finished_at=now
+        )
+        job.refresh_from_db()
 
 
-def job_retry(*, job: GeorefJob) -> None:
-    """Queue a failed job again; it resumes from its last checkpoint when it has one."""
+def job_retry(*, job: GeorefJob, enqueue: bool = True) -> bool:
+    """Make a failed job pending again and queue it (``enqueue``: else the caller runs it); it
+    resumes from its last checkpoint when it has one. Returns whether it was failed."""
     updated = GeorefJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
         status=JobStatus.PENDING, error_message="", finished_at=None
     )
-    if updated:
+    if updated and enqueue:
         transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
     job.refresh_from_db()
+    return bool(updated)
 
 
 def jobs_recover() -> list[uuid.UUID]:
-    """Queue again the running jobs whose worker stopped giving signs of life (crash, restart)
-    and the pending ones older than that delay (a lost queue message)."""
+    """Queue again the running jobs whose worker stopped: its process is gone (this machine),
+    or its heartbeat is too old (crash elsewhere, restart); and the pending ones older than
+    that delay (a lost queue message)."""
     stale = timezone.now() - timedelta(seconds=int(settings.GEOREF_JOB_STALE_SECONDS))
     ids = list(
         GeorefJob.objects.filter(cancel_requested=False)
@@ -256,6 +278,10 @@ def jobs_recover() -> list[uuid.UUID]:
         )
         .values_list("id", flat=True)
     )
+    running = GeorefJob.objects.filter(
+        status=JobStatus.RUNNING, cancel_requested=False, heartbeat_at__gte=stale
+    ).only("id", "status", "holder_host", "holder_pid", "holder_boot_id")
+    ids += [job.id for job in running if job.holder_gone]
     for job_id in ids:
         job_enqueue(job_id=job_id)
     return ids

@@ -37,7 +37,7 @@ from quartiers.georef.job_access import (
     size_text,
     upload_too_large,
 )
-from quartiers.georef.jobs.services import job_cancel, job_create
+from quartiers.georef.jobs.services import job_cancel, job_create, job_retry
 from quartiers.georef.loader import GeorefError
 
 SESSION_KEY = "georef_deposits"
@@ -269,6 +269,17 @@ def job_cancel_view(request: HttpRequest, job) -> HttpResponse:
     else:
         job_cancel(job=job)
         messages.success(request, "Annulation demandée : le traitement s'arrête.")
+    return redirect("georef:job_detail", job_id=job.id)
+
+
+@require_POST
+@_own_job
+def job_resume_view(request: HttpRequest, job) -> HttpResponse:
+    """« Reprendre le traitement » of a failed job: queued again, from its last checkpoint."""
+    if job_retry(job=job):
+        messages.success(request, "Reprise demandée : le traitement repart de son dernier point.")
+    else:
+        messages.info(request, "Seul un traitement échoué peut être repris.")
     return redirect("georef:job_detail", job_id=job.id)
 
 
