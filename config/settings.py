@@ -182,9 +182,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quartiers2030@localhost")
 # Georeferencing (issue 3): tolerance around a boundary and geocoder reliability threshold.
 GEOREF_BOUNDARY_TOLERANCE_M = env_float("GEOREF_BOUNDARY_TOLERANCE_M", 10.0)
 GEOREF_MIN_SCORE = env_float("GEOREF_MIN_SCORE", 0.8)
-GEOCODER_URL = env_str("GEOCODER_URL", "https://api-adresse.data.gouv.fr")
-# The public BAN service allows 50 requests/s per IP; batches are cut to stay within its limits.
-GEOCODER_RATE_PER_S = env_float("GEOCODER_RATE_PER_S", 50.0)
+# The national geocoder: the IGN Géoplateforme (the BAN API closed in January 2026); a
+# self-hosted addok is spoken to in its own protocol ("auto": by the URL, docs/geocoding.md).
+GEOCODER_URL = env_str("GEOCODER_URL", "https://data.geopf.fr/geocodage")
+GEOCODER_PROTOCOL = env_str("GEOCODER_PROTOCOL", "auto")
+# Two candidates whose scores differ by less than this make a geocoded address uncertain.
+GEOREF_SECOND_CANDIDATE_GAP = env_float("GEOREF_SECOND_CANDIDATE_GAP", 0.05)
+# The Géoplateforme allows 50 requests/s per IP; batches are cut to stay within its limits.
+GEOCODER_RATE_PER_S = env_float("GEOCODER_RATE_PER_S", 45.0)
 GEOCODER_MAX_CONCURRENCY = env_int("GEOCODER_MAX_CONCURRENCY", 4)
 GEOCODER_TIMEOUT_S = env_float("GEOCODER_TIMEOUT_S", 10.0)
 GEOCODER_BATCH_TIMEOUT_S = env_float("GEOCODER_BATCH_TIMEOUT_S", 300.0)

@@ -1,3 +1,5 @@
+import sys
+
 from django.apps import AppConfig
 
 
@@ -11,6 +13,9 @@ def _index_invalidate(sender: object, *, generation: int | None = None, **kwargs
 
     loader.index_version_renew(generation=generation)
     loader.cache_clear(generation=generation)
+    zone = sys.modules.get("quartiers.georef.batch.zone")
+    if zone is not None:
+        zone.zone_clear()
 
 
 class GeorefConfig(AppConfig):

@@ -12,6 +12,7 @@ segment instead (slower, same answers).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,16 +40,18 @@ def far_distances_fill(
     if not len(idx):
         return
     groups = np.unique(index.crs)
-    gap = np.empty((len(groups), len(idx)))
-    for g, crs in enumerate(groups):
-        box = shapely.total_bounds(index.geoms[index.crs == crs])
-        dx = np.maximum(0, np.maximum(box[0] - lon[idx], lon[idx] - box[2]))
-        dy = np.maximum(0, np.maximum(box[1] - lat[idx], lat[idx] - box[3]))
-        gap[g] = np.hypot(dx, dy)
-    group_of = np.argmin(gap, axis=0)
+    group_of = np.zeros(len(idx), dtype=np.int64)  # one territory (a département): no choice
+    if len(groups) > 1:
+        gap = np.empty((len(groups), len(idx)))
+        for g, crs in enumerate(groups):
+            box = shapely.total_bounds(index.geoms[index.crs == crs])
+            dx = np.maximum(0, np.maximum(box[0] - lon[idx], lon[idx] - box[2]))
+            dy = np.maximum(0, np.maximum(box[1] - lat[idx], lat[idx] - box[3]))
+            gap[g] = np.hypot(dx, dy)
+        group_of = np.argmin(gap, axis=0)
     seg = index.segments
     for g, crs in enumerate(groups):
-        pts = idx[group_of == g]
+        pts = idx if len(groups) == 1 else idx[group_of == g]
         if not len(pts):
             continue
         tx, ty = transformer(WGS84, str(crs)).transform(lon[pts], lat[pts])
@@ -65,6 +68,9 @@ def far_distances_fill(
             )  # fmt: skip
         distance[pts] = out_d
         nearest[pts] = out_p
+
+
+_sweep_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -87,42 +93,50 @@ _SWEEP_PAD_M = 20_000.0
 
 
 def _metric_sweep(index: GeorefIndex, crs: str) -> _Sweep:
-    """Built on the first exact-distance lookup of that CRS, then cached in the index."""
-    if crs not in index._sweeps:
-        cell_candidates = native.extension.cell_candidates
-        seg = index.segments
-        in_crs = index.crs[seg.part_poly] == crs
-        parts = np.flatnonzero(in_crs & (np.diff(seg.part_start) > 0))
-        first, last = seg.part_start[parts], seg.part_start[parts + 1]
-        box = np.array(
-            [
-                [seg.x[a:b].min(), seg.y[a:b].min(), seg.x[a:b].max(), seg.y[a:b].max()]
-                for a, b in zip(first, last, strict=True)
-            ]
-        ).reshape(-1, 4)
-        cx = (box[:, 0] + box[:, 2]) / 2
-        order = np.argsort(cx, kind="stable")
-        half_width = float(((box[:, 2] - box[:, 0]) / 2).max())
-        cx, box = cx[order], np.ascontiguousarray(box[order])
-        lo = box[:, :2].min(axis=0) - _SWEEP_PAD_M
-        hi = box[:, 2:].max(axis=0) + _SWEEP_PAD_M
-        size = max(float(np.sqrt(np.prod(hi - lo) / _SWEEP_MAX_CELLS)), _SWEEP_MIN_CELL_M)
-        nx, ny = int(np.ceil((hi[0] - lo[0]) / size)), int(np.ceil((hi[1] - lo[1]) / size))
-        gx, gy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
-        ccx, ccy = lo[0] + (gx.ravel() + 0.5) * size, lo[1] + (gy.ravel() + 0.5) * size
-        cell_start = np.zeros(nx * ny + 1, dtype=np.int64)
-        radius = size * np.sqrt(0.5)
-        empty = np.empty(0, dtype=np.int64)
-        cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, empty, False)
-        cell_start = np.cumsum(cell_start)
-        cell_item = np.empty(cell_start[-1], dtype=np.int64)
-        cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, cell_item, True)
-        index._sweeps[crs] = _Sweep(
-            cx=cx, box=box, first=first[order], last=last[order],
-            poly=seg.part_poly[parts][order], half_width=half_width,
-            grid=(float(lo[0]), float(lo[1]), size, nx, ny, cell_start, cell_item),
-        )  # fmt: skip
+    """Built on the first exact-distance lookup of that CRS ), then kept
+    in the index."""
+    with _sweep_lock:
+        if crs not in index._sweeps:
+            index._sweeps[crs] = _sweep_build(index, crs)
     return index._sweeps[crs]
+
+
+
+def _sweep_build(index: GeorefIndex, crs: str) -> _Sweep:
+    assert native.extension is not None
+    cell_candidates = native.extension.cell_candidates
+    seg = index.segments
+    in_crs = index.crs[seg.part_poly] == crs
+    parts = np.flatnonzero(in_crs & (np.diff(seg.part_start) > 0))
+    first, last = seg.part_start[parts], seg.part_start[parts + 1]
+    box = np.array(
+        [
+            [seg.x[a:b].min(), seg.y[a:b].min(), seg.x[a:b].max(), seg.y[a:b].max()]
+            for a, b in zip(first, last, strict=True)
+        ]
+    ).reshape(-1, 4)
+    cx = (box[:, 0] + box[:, 2]) / 2
+    order = np.argsort(cx, kind="stable")
+    half_width = float(((box[:, 2] - box[:, 0]) / 2).max())
+    cx, box = cx[order], np.ascontiguousarray(box[order])
+    lo = box[:, :2].min(axis=0) - _SWEEP_PAD_M
+    hi = box[:, 2:].max(axis=0) + _SWEEP_PAD_M
+    size = max(float(np.sqrt(np.prod(hi - lo) / _SWEEP_MAX_CELLS)), _SWEEP_MIN_CELL_M)
+    nx, ny = int(np.ceil((hi[0] - lo[0]) / size)), int(np.ceil((hi[1] - lo[1]) / size))
+    gx, gy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
+    ccx, ccy = lo[0] + (gx.ravel() + 0.5) * size, lo[1] + (gy.ravel() + 0.5) * size
+    cell_start = np.zeros(nx * ny + 1, dtype=np.int64)
+    radius = size * np.sqrt(0.5)
+    empty = np.empty(0, dtype=np.int64)
+    cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, empty, False)
+    cell_start = np.cumsum(cell_start)
+    cell_item = np.empty(cell_start[-1], dtype=np.int64)
+    cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, cell_item, True)
+    return _Sweep(
+        cx=cx, box=box, first=first[order], last=last[order],
+        poly=seg.part_poly[parts][order], half_width=half_width,
+        grid=(float(lo[0]), float(lo[1]), size, nx, ny, cell_start, cell_item),
+    )  # fmt: skip
 
 
 def _nearest_shapely(

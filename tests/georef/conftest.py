@@ -102,4 +102,4 @@ def backend(request, monkeypatch) -> str:
 
 
 # --- Geocoder fixtures (GEOCODER helper): the local addok, a misbehaving BAN server ---------
-from tests.georef.geocoder_conftest import addok_url, flaky_server  # noqa: E402, F401
+from tests.georef.geocoder_conftest import addok_url, flaky_server, geoplateforme  # noqa: E402, F401

@@ -79,7 +79,10 @@ def job_create(
                 _size_check(written, known=False)
                 handle.write(chunk)
         info = source_inspect(
-            path=input_path, encoding=options.encoding, delimiter=options.delimiter
+            path=input_path,
+            encoding=options.encoding,
+            delimiter=options.delimiter,
+            header_line=options.header_line,
         )
         columns_detect(header=info.header, overrides=options.columns)
         index_get(generation=options.generation)
@@ -156,7 +159,10 @@ def _run_locked(job: GeorefJob, token: str) -> GeorefJob:
         checkpoint = Checkpoint.from_dict(job.checkpoint)
     try:
         info = source_inspect(
-            path=Path(job.input_path), encoding=options.encoding, delimiter=options.delimiter
+            path=Path(job.input_path),
+            encoding=options.encoding,
+            delimiter=options.delimiter,
+            header_line=options.header_line,
         )
         if checkpoint is None:
             job.rows_total = rows_count(info=info)

@@ -27,6 +27,7 @@ from quartiers.geography.models import QPV
 from quartiers.georef.batch import BatchInputError, BatchOptions, Summary, summary_chart_svg
 from quartiers.georef.batch.columns import ColumnMapping, columns_detect
 from quartiers.georef.batch.readers import source_inspect
+from quartiers.georef.batch.results import result_columns_doc
 from quartiers.georef.forms import ColumnsForm, UploadForm
 from quartiers.georef.job_access import (
     job_for_user,
@@ -96,13 +97,17 @@ def _file_upload(request: HttpRequest) -> HttpResponse:
             path = folder / f"depot{suffix}"
             _deposit_keep(upload, path)
             try:
-                source_inspect(path=path)
+                source_inspect(path=path, header_line=form.header_line())
             except BatchInputError as exc:
                 shutil.rmtree(folder, ignore_errors=True)
                 form.add_error("fichier", f"Fichier illisible : {exc}")
             else:
                 deposits = request.session.get(SESSION_KEY, {})
-                deposits[token] = {"name": upload.name[:255], "path": str(path)}
+                deposits[token] = {
+                    "name": upload.name[:255],
+                    "path": str(path),
+                    "header_line": form.header_line(),
+                }
                 request.session[SESSION_KEY] = deposits
                 return redirect("georef:file_columns", token=token)
     return _upload_render(request, form)
@@ -133,6 +138,7 @@ def _upload_render(
             "jobs": jobs_of_user(user=request.user)[:20],
             "limit_text": size_text(int(settings.GEOREF_MAX_UPLOAD_BYTES)),
             "retention_days": settings.GEOREF_RETENTION_DAYS,
+            "result_columns": result_columns_doc(),
         },
         status=status,
     )
@@ -146,20 +152,27 @@ def file_columns(request: HttpRequest, token: str) -> HttpResponse:
         messages.warning(request, "Ce dépôt a expiré : déposez le fichier à nouveau.")
         return redirect("georef:file")
     path = Path(deposit["path"])
-    info = source_inspect(path=path)
+    header_line = int(deposit.get("header_line", 1))
+    info = source_inspect(path=path, header_line=header_line)
     mapping: ColumnMapping | None
     detect_error = ""
     try:
         mapping = columns_detect(header=info.header)
     except BatchInputError as exc:
         mapping, detect_error = None, str(exc)
-    initial = {"generation": str(settings.QPV_GENERATION), "output_format": "csv"}
+    initial = {
+        "generation": str(settings.QPV_GENERATION),
+        "output_format": "csv",
+        "column_names": "fr",
+    }
     form = ColumnsForm(request.POST or None, header=info.header, mapping=mapping, initial=initial)
     if request.method == "POST" and form.is_valid():
         options = BatchOptions(
             generation=int(form.cleaned_data["generation"]),
             columns=form.overrides(),
             output_format=form.cleaned_data["output_format"],
+            column_names=form.cleaned_data["column_names"] or "fr",
+            header_line=header_line,
         )
         try:
             with path.open("rb") as upload:
@@ -191,6 +204,7 @@ def file_columns(request: HttpRequest, token: str) -> HttpResponse:
             "info": info,
             "mapping_text": mapping.describe(info.header) if mapping else "",
             "detect_error": detect_error,
+            "result_columns": result_columns_doc(),
         },
     )
 
