@@ -25,7 +25,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --n
 
 .DEFAULT_GOAL := help
 .PHONY: help demo demo-geocoder test venv dev-venv runtime-deps build-deps requirements backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
-	lint format typecheck check bench clean
+	lint format typecheck check bench clean a11y
 
 help:
 	@echo "Quartiers 2030 — commandes principales :"
@@ -36,6 +36,7 @@ help:
 	@echo "  make check   lint + typecheck + manage.py check + makemigrations --check"
 	@echo "  make typecheck  mypy (strict sur les services et sélecteurs)"
 	@echo "  make bench   mesures de performance (bench/)"
+	@echo "  make a11y    audit d'accessibilité (axe-core dans Chromium, chaque page de chaque rôle)"
 	@echo "  make clean   supprime l'environnement virtuel et la base SQLite locale (var/)"
 
 # --- Python environment -------------------------------------------------------------------
@@ -209,6 +210,13 @@ test: dev-venv browser-deps addok
 	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "Erreur : aucun test n'a été collecté."; fi; \
 	exit $$status
+
+# Accessibility audit: axe-core (vendored, tests/vendor) in headless Chromium on every page of
+# every role; fails on a serious or critical violation; findings listed in var/a11y.tsv.
+a11y: dev-venv browser-deps
+	@mkdir -p var && rm -f var/a11y.tsv
+	A11Y_REPORT=var/a11y.tsv $(PY) -m pytest tests/browser/test_accessibility.py -q
+	@echo "Constats : var/a11y.tsv"
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .

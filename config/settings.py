@@ -351,6 +351,38 @@ if PRODUCTION and OIDC_CLIENT_ID and not OIDC_ISSUER.startswith("https://"):
 if PRODUCTION and OIDC_CLIENT_ID and not OIDC_CLIENT_SECRET:
     raise ImproperlyConfigured("OIDC_CLIENT_SECRET doit être défini en production.")
 
+# The deploying préfecture (quartiers/core/site.py): logo, legal notice, personal data,
+# accessibility statement and contacts shown in the footer pages. Defaults: the Nord.
+SITE_PREFECTURE_NAME = env_str("SITE_PREFECTURE_NAME", "Préfecture du Nord")
+SITE_LOGO_LINES = env_list("SITE_LOGO_LINES", ["Préfet", "du Nord"])
+SITE_ADDRESS = env_str("SITE_ADDRESS", "12-14 rue Jean sans Peur, 59039 Lille Cedex")
+SITE_PHONE = env_str("SITE_PHONE", "")
+SITE_CONTACT_EMAIL = env_str("SITE_CONTACT_EMAIL", "")
+SITE_CONTACT_URL = env_str("SITE_CONTACT_URL", "https://www.nord.gouv.fr")
+SITE_PUBLICATION_DIRECTOR = env_str("SITE_PUBLICATION_DIRECTOR", "Le préfet du Nord")
+SITE_HOST_NAME = env_str("SITE_HOST_NAME", "Préfecture du Nord")
+SITE_HOST_ADDRESS = env_str("SITE_HOST_ADDRESS", "12-14 rue Jean sans Peur, 59039 Lille Cedex")
+SITE_DPO_NAME = env_str(
+    "SITE_DPO_NAME", "Délégué à la protection des données du ministère de l'Intérieur"
+)
+SITE_DPO_ADDRESS = env_str("SITE_DPO_ADDRESS", "Place Beauvau, 75800 Paris Cedex 08")
+SITE_DPO_EMAIL = env_str("SITE_DPO_EMAIL", "")
+# Accessibility statement: the conformity level can only come from an RGAA audit of a sample of
+# pages; without one the law asks for « non conforme » (axe-core's automatic checks are not one).
+SITE_ACCESSIBILITY_STATUS = env_str("SITE_ACCESSIBILITY_STATUS", "non conforme")
+SITE_ACCESSIBILITY_AUDIT = env_str("SITE_ACCESSIBILITY_AUDIT", "")
+SITE_ACCESSIBILITY_STATEMENT_DATE = env_str("SITE_ACCESSIBILITY_STATEMENT_DATE", "5 décembre 2026")
+SITE_ACCESSIBILITY_PLAN_URL = env_str("SITE_ACCESSIBILITY_PLAN_URL", "")
+_site_statuses = {"totalement conforme", "partiellement conforme", "non conforme"}
+if SITE_ACCESSIBILITY_STATUS not in _site_statuses:
+    raise ImproperlyConfigured(
+        f"SITE_ACCESSIBILITY_STATUS={SITE_ACCESSIBILITY_STATUS!r} : valeurs possibles "
+        f"{sorted(_site_statuses)}."
+    )
+
+# Error pages (quartiers/core/errors.py): French, DSFR, the application's own message.
+CSRF_FAILURE_VIEW = "quartiers.core.errors.csrf_failure"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

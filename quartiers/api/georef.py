@@ -44,7 +44,12 @@ class AddressQueryIn(Schema):
     generation: int | None = Field(None, description="Géographie prioritaire (défaut : 2024).")
 
 
-@router.get("/point", response={200: LookupOut, **ERRORS}, url_name="georef_point")
+@router.get(
+    "/point",
+    response={200: LookupOut, **ERRORS},
+    url_name="georef_point",
+    summary="Le quartier prioritaire d'un point",
+)
 def georef_point(request: HttpRequest, params: Query[PointQuery]):
     """Le QPV d'un point (longitude/latitude WGS84 ou X/Y Lambert-93), le statut (en QPV, hors
     QPV, incertain près d'une limite) et la distance à la limite la plus proche."""
@@ -54,7 +59,12 @@ def georef_point(request: HttpRequest, params: Query[PointQuery]):
     return lookup_out(answer)
 
 
-@router.get("/adresse", response={200: LookupOut, 503: Error, **ERRORS}, url_name="georef_address")
+@router.get(
+    "/adresse",
+    response={200: LookupOut, 503: Error, **ERRORS},
+    url_name="georef_address",
+    summary="Le quartier prioritaire d'une adresse",
+)
 def georef_address(request: HttpRequest, params: Query[AddressQueryIn]):
     """Géocode une adresse (service BAN/addok, avec cache) puis donne son QPV. Un score faible
     ou une adresse trouvée seulement au niveau de la rue ou de la commune rend le statut
@@ -98,6 +108,7 @@ def _allowed(request: HttpRequest):
     response={200: list[JobOut], 401: Error, 403: Error},
     auth=session_auth,
     url_name="georef_jobs",
+    summary="Vos traitements de fichiers",
 )
 def georef_jobs(request: HttpRequest):
     """Vos traitements de fichiers, du plus récent au plus ancien."""
@@ -110,6 +121,7 @@ def georef_jobs(request: HttpRequest):
     response={201: JobOut, 401: Error, 403: Error, 413: Error, **ERRORS},
     auth=session_auth,
     url_name="georef_job_create",
+    summary="Géoréférencer un fichier",
 )
 def georef_job_create(
     request: HttpRequest,
@@ -151,6 +163,7 @@ def georef_job_create(
     response={200: JobOut, 401: Error, 403: Error, 404: Error},
     auth=session_auth,
     url_name="georef_job",
+    summary="État d'un traitement de fichier",
 )
 def georef_job(request: HttpRequest, job_id: uuid.UUID):
     """État et avancement d'un de vos traitements (lignes traitées, débit, temps restant)."""
@@ -179,6 +192,7 @@ def georef_job_resume(request: HttpRequest, job_id: uuid.UUID):
     response={200: None, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=session_auth,
     url_name="georef_job_result",
+    summary="Fichier résultat d'un traitement",
 )
 def georef_job_result(request: HttpRequest, job_id: uuid.UUID):
     """Le fichier résultat (colonnes d'origine + qpv_code, qpv_name, status, score,

@@ -14,6 +14,7 @@ MAIN_MENU: list[tuple[str, str]] = [
     ("Chiffres clés", "indicators:key_figures"),
     ("Programmes et objectifs", "programmes:measure_list"),
     ("CONCERTO", "organisation:commitment_list"),
+    ("Rapport", "portal:report"),
 ]
 # Internal entries, shown only to the roles that may open them (quartiers.core.access).
 ROLE_MENU: dict[str, list[tuple[str, str]]] = {
