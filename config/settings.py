@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "quartiers.programmes",
     "quartiers.organisation",
     "quartiers.grants",
+    "quartiers.worklist",
     "quartiers.portal",
     "quartiers.api",
 ]
@@ -123,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "worklist:todo"  # « À traiter », content per role
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "fr"
@@ -178,6 +179,14 @@ IMPORT_MAX_REMOVAL_SHARE = env_float("IMPORT_MAX_REMOVAL_SHARE", 0.10)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quartiers2030@localhost")
+# The public address of the site, for the links of e-mails sent outside a request (weekly
+# digest, notifications): scheme and host, no trailing slash.
+SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# The weekly digest of late milestones, sent by the task queue every Monday at this hour
+# (quartiers/organisation/tasks.py); LEADS: also to the project leads of priority actions.
+MILESTONE_DIGEST_ENABLED = env_bool("MILESTONE_DIGEST_ENABLED", True)
+MILESTONE_DIGEST_HOUR = env_int("MILESTONE_DIGEST_HOUR", 7)
+MILESTONE_DIGEST_LEADS = env_bool("MILESTONE_DIGEST_LEADS", False)
 
 # Georeferencing (issue 3): tolerance around a boundary and geocoder reliability threshold.
 GEOREF_BOUNDARY_TOLERANCE_M = env_float("GEOREF_BOUNDARY_TOLERANCE_M", 10.0)

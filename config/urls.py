@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("quartiers.contracts.urls")),
     path("", include("quartiers.organisation.urls")),
     path("", include("quartiers.grants.urls")),
+    path("", include("quartiers.worklist.urls")),
     path("", include("quartiers.portal.urls")),
     path("api/", api.urls),
 ]

@@ -18,19 +18,22 @@ MAIN_MENU: list[tuple[str, str]] = [
 ]
 # Internal entries, shown only to the roles that may open them (quartiers.core.access).
 ROLE_MENU: dict[str, list[tuple[str, str]]] = {
-    "association": [("Financements", "grants:application_list")],
-    "partner": [("Géoréférencer un fichier", "georef:file")],
+    "association": [("À traiter", "worklist:todo"), ("Financements", "grants:application_list")],
+    "partner": [("À traiter", "worklist:todo"), ("Géoréférencer un fichier", "georef:file")],
     "delegate": [
+        ("À traiter", "worklist:todo"),
         ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Mon territoire", "organisation:my_territory"),
     ],
     "admin": [
+        ("À traiter", "worklist:todo"),
         ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Délégués", "organisation:delegate_list"),
     ],
     "agent": [
+        ("À traiter", "worklist:todo"),
         ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Délégués", "organisation:delegate_list"),

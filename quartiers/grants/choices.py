@@ -18,6 +18,7 @@ REPORT_DELAY_MONTHS = 6  # CERFA 15059 due 6 months after the end of the funded 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "brouillon", "Brouillon (non déposée)"
     FILED = "deposee", "Déposée"
+    COMPLEMENT = "complements", "Compléments demandés"
     REVIEW = "instruction", "En instruction"
     DELEGATE_OPINION = "avis_delegue", "Avis du délégué du préfet"
     COMMITTEE = "comite", "Comité de programmation"
@@ -32,9 +33,12 @@ S = ApplicationStatus
 # Legal transitions; anything else is refused with a French message.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.DRAFT: (S.FILED,),
-    S.FILED: (S.REVIEW,),
-    S.REVIEW: (S.DELEGATE_OPINION,),
-    S.DELEGATE_OPINION: (S.COMMITTEE,),
+    # Before the committee the préfecture may ask for complements (the association completes
+    # its file and files it again) or refuse, with a reason notified to the association.
+    S.FILED: (S.REVIEW, S.COMPLEMENT, S.REFUSED),
+    S.COMPLEMENT: (S.FILED,),
+    S.REVIEW: (S.DELEGATE_OPINION, S.COMPLEMENT, S.REFUSED),
+    S.DELEGATE_OPINION: (S.COMMITTEE, S.REFUSED),
     S.COMMITTEE: (S.GRANTED, S.REFUSED),
     S.GRANTED: (S.AGREED,),
     S.REFUSED: (),
@@ -45,8 +49,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Statuses in which the State's money is decided (programmed), legally committed, etc.
 GRANTED_STATUSES = (S.GRANTED, S.AGREED, S.PAID, S.REPORTED)
 COMMITTED_STATUSES = (S.AGREED, S.PAID, S.REPORTED)
-# An association edits its application only before it is filed.
-ASSOCIATION_EDITABLE = (S.DRAFT,)
+# An association edits its application before it is filed, and when complements are asked.
+ASSOCIATION_EDITABLE = (S.DRAFT, S.COMPLEMENT)
 
 
 class AidForm(models.TextChoices):

@@ -194,6 +194,18 @@ def demo_budget_add(
         )
 
 
+# CERFA 12156 fiche 3 (invented) and the attestation signed on filing.
+CERFA_ASSOCIATION = {
+    "association_budget": Decimal("85000.00"),
+    "staff_members": 120,
+    "staff_volunteers": 25,
+    "staff_civic_volunteers": 2,
+    "staff_employees": 3,
+    "staff_fte": Decimal("2.50"),
+}
+ATTESTATION = {"attestation": True, "attestation_name": "Représentant légal (démo)"}
+
+
 def _application(association, call, title, theme, cost, asked, steps, report, period="annuelle"):
     existing = Application.objects.filter(
         association=association, action_title=title, call=call
@@ -217,6 +229,7 @@ def _application(association, call, title, theme, cost, asked, steps, report, pe
             "objectives": "Démonstration.",
             "target_public": "Habitants des quartiers prioritaires (démo).",
             "qpvs": qpvs,
+            **CERFA_ASSOCIATION,
         },
     )
     demo_budget_add(application=application, cost=cost, asked=asked)
@@ -227,7 +240,7 @@ def _application(association, call, title, theme, cost, asked, steps, report, pe
 
 
 UP_TO_COMMITTEE = [
-    (S.FILED, {}),
+    (S.FILED, ATTESTATION),
     (S.REVIEW, {}),
     (S.DELEGATE_OPINION, {"opinion": DelegateOpinion.FAVOURABLE}),
     (S.COMMITTEE, {"committee_on": date(2025, 2, 12)}),
@@ -277,7 +290,7 @@ def seed_grants_demo() -> GrantsSeedReport:
             "education",
             Decimal("12400.50"),
             Decimal("6200.25"),
-            [(S.FILED, {})],
+            [(S.FILED, ATTESTATION)],
             report,
         )
         _application(

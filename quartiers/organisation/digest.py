@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 
 from quartiers.contracts.access import delegate_actions_q, delegate_territory
 from quartiers.contracts.models import Action, Milestone
+from quartiers.core.links import absolute_url
 from quartiers.core.models import Role, User
 from quartiers.organisation.models import PrefectDelegate
 
@@ -73,9 +74,15 @@ def _render(*, today: date, late: list[Milestone], scope: str, subject_scope: st
             f"  - {milestone.label} (échéance {milestone.due_on:%d/%m/%Y}, {delay} jour(s) de "
             f"retard) — {kind} « {action.title} »{lead}"
         )
+        lines.append(f"    {absolute_url('contracts:action_detail', action.pk)}")
     if not late:
         lines.append("Aucun jalon en retard : rien à signaler cette semaine.")
-    lines += ["", "Tableau de suivi renforcé : /contrats/suivi/", "", "— Quartiers 2030"]
+    lines += [
+        "",
+        f"Tableau de suivi renforcé : {absolute_url('contracts:follow_up')}",
+        "",
+        "— Quartiers 2030",
+    ]
     return Digest(subject=subject, body="\n".join(lines), late_count=len(late))
 
 

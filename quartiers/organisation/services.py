@@ -123,16 +123,50 @@ def delegate_assign(
     qpvs, contracts = list(qpvs), list(contracts)
     with transaction.atomic():
         before = {
-            "qpvs": sorted(q.code for q in delegate.qpvs.all()),
+            "qpvs": sorted(f"{q.name} ({q.code})" for q in delegate.qpvs.all()),
             "contracts": sorted(c.code for c in delegate.contracts.all()),
         }
         delegate.qpvs.set(qpvs)
         delegate.contracts.set(contracts)
         after = {
-            "qpvs": sorted(q.code for q in qpvs),
+            "qpvs": sorted(f"{q.name} ({q.code})" for q in qpvs),
             "contracts": sorted(c.code for c in contracts),
         }
         changes = audit_diff(before=before, after=after, model=PrefectDelegate)
         if changes:
             audit_record(obj=delegate, user=user, action=AuditAction.UPDATE, changes=changes)
+    return delegate
+
+
+def delegate_save(
+    *,
+    delegate: PrefectDelegate | None,
+    user: Any,
+    name: str,
+    email: str,
+    account: Any,
+    qpvs: Iterable[QPV],
+    contracts: Iterable[Contract],
+) -> PrefectDelegate:
+    """Create or edit a délégué (name, address, account) and set their assignments, audited.
+    An account follows one délégué: it is taken from any other délégué it was linked to."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Le nom du délégué est obligatoire."})
+    fields = ("name", "email", "user")
+    with transaction.atomic():
+        created = delegate is None
+        delegate = delegate or PrefectDelegate()
+        before = {} if created else audit_snapshot(obj=delegate, fields=fields)
+        if account is not None:
+            PrefectDelegate.objects.filter(user=account).exclude(pk=delegate.pk).update(user=None)
+        delegate.name, delegate.email, delegate.user = name, email.strip(), account
+        delegate.save()
+        changes = audit_diff(
+            before=before, after=audit_snapshot(obj=delegate, fields=fields), model=PrefectDelegate
+        )
+        if changes or created:
+            action = AuditAction.CREATE if created else AuditAction.UPDATE
+            audit_record(obj=delegate, user=user, action=action, changes=changes)
+        delegate_assign(delegate=delegate, user=user, qpvs=qpvs, contracts=contracts)
     return delegate

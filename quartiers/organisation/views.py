@@ -23,7 +23,7 @@ from quartiers.organisation.models import Commitment, Organisation, PrefectDeleg
 from quartiers.organisation.selectors import (
     CommitmentFilters,
     commitments_filtered,
-    delegate_list,
+    delegate_rows,
     delegate_territory_page,
 )
 from quartiers.organisation.services import (
@@ -55,6 +55,7 @@ def _territory_page(request: HttpRequest, delegate: PrefectDelegate, *, own: boo
             "breadcrumb": crumbs,
             "page": page,
             "own": own,
+            "can_assign": is_prefecture(request.user),
             "today": timezone.localdate(),
         },
     )
@@ -85,7 +86,8 @@ def delegate_list_view(request: HttpRequest) -> HttpResponse:
         {
             "title": "Les délégués du préfet",
             "breadcrumb": [("Délégués du préfet", None)],
-            "delegates": delegate_list(),
+            "rows": delegate_rows(),
+            "can_assign": is_prefecture(request.user),
         },
     )
 

@@ -18,7 +18,7 @@ from quartiers.programmes.choices import NOT_PROVIDED, PRESS_KIT_DECLARED
 from quartiers.programmes.coverage import coverage_compute, scope_qpvs_default
 from quartiers.programmes.forms import DispositifFilterForm, ProgressEntryForm
 from quartiers.programmes.gauges import coverage_gauge, measure_chart, measure_gauge
-from quartiers.programmes.models import Measure, Programme
+from quartiers.programmes.models import Dispositif, Measure, Programme
 from quartiers.programmes.selectors import dispositif_search, measure_row, measures_by_programme
 from quartiers.programmes.services import progress_entry_add
 from quartiers.programmes.svg import trajectory_svg
@@ -179,6 +179,7 @@ def dispositif_list(request: HttpRequest) -> HttpResponse:
             "declared_label": PRESS_KIT_DECLARED,
             "not_provided": NOT_PROVIDED,
             "exports": _exports("dispositif_export", request),
+            "can_edit": user_can(request.user, Perm.EDIT, Dispositif()),
         },
     )
 

@@ -67,6 +67,18 @@ from tests.core.matrix import (
 )
 from tests.helpers import response_close
 
+# Préfecture-only forms (délégués' assignments, dispositifs): an empty POST is invalid (400).
+PREFECTURE_GET = ("login", "403", "403", "403", "200", "200")
+PREFECTURE_POST = ("login", "403", "403", "403", "400", "400")
+
+
+def _dispositif():
+    from quartiers.programmes.models import Dispositif
+
+    return Dispositif.objects.get_or_create(
+        kind="pre", name="PRE (matrice)", commune=Commune.objects.get(insee_code="59172")
+    )[0]
+
 
 def fmt(world, where):
     return {"fmt": "csv"}
@@ -209,6 +221,14 @@ MATRIX: dict[str, Case] = {
             state=rows(ProgressEntry, measure=lambda w, x: w["measure"]),
         ),
     ),
+    "programmes:dispositif_create": Case(
+        args=none, get={"-": PREFECTURE_GET}, post={"-": PREFECTURE_POST}
+    ),
+    "programmes:dispositif_edit": Case(
+        args=lambda w, _: {"pk": _dispositif().pk},
+        get={"-": PREFECTURE_GET},
+        post={"-": PREFECTURE_POST},
+    ),
     # contracts: published pages
     "contracts:contract_list": public(),
     "contracts:contract_export": public(fmt),
@@ -303,6 +323,16 @@ MATRIX: dict[str, Case] = {
         args=lambda w, where: {"pk": w[f"delegate_{where}"].pk},
         get={"in": STAFF_AND_DELEGATES, "out": STAFF_AND_DELEGATES},
     ),
+    "organisation:delegate_create": Case(
+        args=none, get={"-": PREFECTURE_GET}, post={"-": PREFECTURE_POST}
+    ),
+    "organisation:delegate_edit": Case(
+        args=lambda w, where: {"pk": w[f"delegate_{where}"].pk},
+        get={"in": PREFECTURE_GET, "out": PREFECTURE_GET},
+        post={"in": PREFECTURE_POST, "out": PREFECTURE_POST},
+    ),
+    # « À traiter »: every logged-in role lands there
+    "worklist:todo": Case(args=none, get={"-": ("login", "200", "200", "200", "200", "200")}),
     "organisation:commitment_list": public(),
     "organisation:commitment_export": public(fmt),
     "organisation:commitment_detail": Case(args=commitment_pk, get={"in": PUBLIC, "out": PUBLIC}),

@@ -166,7 +166,7 @@ def test_json_userinfo_and_pkce_log_in_too(client, proconnect, agent_browser, ca
     query = parse_qs(urlsplit(_start(client)).query)
     assert query["code_challenge_method"] == ["S256"]
     response = proconnect_login(client, agent_browser, CAMILLE)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/a-traiter/"
     assert _logged_in_user_id(client) == str(camille.pk)
 
 
@@ -191,7 +191,7 @@ def test_unknown_agent_is_provisioned_without_any_role_in_create_mode(
 ):
     settings.OIDC_PROVISIONING = "create"
     response = proconnect_login(client, agent_browser, DOMINIQUE)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/a-traiter/"
     user = User.objects.get(email=DOMINIQUE.email)
     assert _logged_in_user_id(client) == str(user.pk)
     assert user.role == Role.NONE and not user.is_staff and not user.is_superuser

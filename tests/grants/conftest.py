@@ -11,8 +11,8 @@ import pytest
 
 from quartiers.contracts.importers import contracts_import_nord
 from quartiers.contracts.models import Contract
-from quartiers.grants.choices import ApplicationStatus, DelegateOpinion, Funder
-from quartiers.grants.demo import demo_budget_add, demo_siret
+from quartiers.grants.choices import ApplicationStatus, BudgetSide, DelegateOpinion, Funder
+from quartiers.grants.demo import CERFA_ASSOCIATION, demo_budget_add, demo_siret
 from quartiers.grants.models import Application, Association, CallForProjects
 from quartiers.grants.services.applications import application_create
 from quartiers.grants.services.associations import association_account_link
@@ -115,6 +115,13 @@ VALUES = {
     "objectives": "Objectifs.",
     "target_public": "Jeunes de 16 à 25 ans.",
     "theme": "emploi",
+    **CERFA_ASSOCIATION,
+}
+# The legal representative's attestation sur l'honneur, signed when filing.
+ATTESTATION = {
+    "attestation": True,
+    "attestation_name": "Claire Martin",
+    "attestation_role": "présidente",
 }
 
 
@@ -149,7 +156,7 @@ def application_make(
 
 def to_committee(application: Application, user=None, today: date = TODAY) -> Application:
     for status, data in (
-        (S.FILED, {}),
+        (S.FILED, ATTESTATION),
         (S.REVIEW, {}),
         (S.DELEGATE_OPINION, {"opinion": DelegateOpinion.FAVOURABLE}),
         (S.COMMITTEE, {"committee_on": date(2025, 2, 12)}),

@@ -13,7 +13,7 @@ from quartiers.grants.services import GrantRefused
 from quartiers.grants.services.applications import budget_line_add
 from quartiers.grants.services.workflow import application_transition
 from quartiers.organisation.models import PrefectDelegate
-from tests.grants.conftest import TODAY, application_make, to_committee
+from tests.grants.conftest import ATTESTATION, TODAY, application_make, to_committee
 
 S = ApplicationStatus
 pytestmark = pytest.mark.django_db
@@ -68,14 +68,15 @@ def test_every_illegal_transition_is_refused_in_french(asso_a, call_mel, start, 
 
 def test_filed_straight_to_granted_is_refused_with_the_next_possible_step(asso_a, call_mel):
     application = application_make(asso_a, call_mel)
-    application_transition(application=application, to_status=S.FILED, user=None)
+    application_transition(application=application, to_status=S.FILED, user=None, **ATTESTATION)
     with pytest.raises(GrantRefused) as error:
         application_transition(
             application=application, to_status=S.GRANTED, user=None, amount_granted=Decimal("1")
         )
     assert str(error.value) == (
         "Transition interdite : une demande « Déposée » ne peut pas passer à « Accordée » "
-        "(étape(s) suivante(s) possible(s) : « En instruction »)."
+        "(étape(s) suivante(s) possible(s) : « En instruction », « Compléments demandés », "
+        "« Refusée »)."
     )
 
 
@@ -90,7 +91,7 @@ def test_an_unbalanced_budget_cannot_be_filed(asso_a, call_mel):
         user=None,
     )
     with pytest.raises(GrantRefused) as error:
-        application_transition(application=application, to_status=S.FILED, user=None)
+        application_transition(application=application, to_status=S.FILED, user=None, **ATTESTATION)
     assert "n'est pas équilibré" in str(error.value)
     assert "écart 500,50" in str(error.value)
     assert "produits insuffisants" in str(error.value)
@@ -123,7 +124,7 @@ def test_the_delegate_opinion_step_records_the_opinion(asso_a, call_mel, prefect
     delegate = PrefectDelegate.objects.create(name="Délégué MEL", user=prefect_delegate)
     delegate.contracts.add(call_mel.contract)
     application = application_make(asso_a, call_mel)
-    application_transition(application=application, to_status=S.FILED, user=None)
+    application_transition(application=application, to_status=S.FILED, user=None, **ATTESTATION)
     application_transition(application=application, to_status=S.REVIEW, user=None)
     with pytest.raises(GrantRefused, match="avis du délégué"):
         application_transition(

@@ -105,7 +105,9 @@ def test_prefecture_is_sent_from_my_territory_to_the_list_of_delegates(
     response = client.get(reverse("organisation:my_territory"))
     assert response["Location"] == reverse("organisation:delegate_list")
     html = client.get(reverse("organisation:delegate_list")).content.decode()
-    assert html.count("Délégué·e du préfet démo") == 15
+    assert html.count('data-testid="qpv-count"') == 15
+    # Each name twice: the link to the territory and the « Modifier » link's accessible text.
+    assert html.count("Délégué·e du préfet démo") == 30
 
 
 def test_demo_accounts_are_linked_to_a_delegate_and_to_france_travail(db, data_dir):

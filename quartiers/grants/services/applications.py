@@ -29,6 +29,16 @@ from quartiers.grants.models import (
 from quartiers.grants.services.errors import GrantRefused
 from quartiers.grants.services.money import euros
 
+# CERFA 12156 section 3: the association's budget and human resources (ETPT: équivalent temps
+# plein travaillé).
+CERFA_ASSOCIATION_FIELDS = (
+    "association_budget",
+    "staff_members",
+    "staff_volunteers",
+    "staff_civic_volunteers",
+    "staff_employees",
+    "staff_fte",
+)
 CONTENT_FIELDS = (
     "aid_form",
     "request_kind",
@@ -42,7 +52,10 @@ CONTENT_FIELDS = (
     "theme",
     "starts_on",
     "ends_on",
+    *CERFA_ASSOCIATION_FIELDS,
 )
+# What filing requires of section 3 of the CERFA (the others may be « 0 » but not empty).
+CERFA_REQUIRED = ("association_budget", "staff_volunteers", "staff_employees", "staff_fte")
 
 
 def action_dates_default(*, year: int) -> tuple[date, date]:
@@ -187,6 +200,17 @@ def budget_problems(*, application: Application) -> list[str]:
         funder = FUND_FUNDER[Fund(application.fund)]
         problems.append(
             f"Aucun montant n'est demandé à l'État : ajoutez une ligne 74 « {funder.label} »."
+        )
+    missing = [
+        str(Application._meta.get_field(name).verbose_name)
+        for name in CERFA_REQUIRED
+        if getattr(application, name) is None
+    ]
+    if missing:
+        problems.append(
+            "Renseignez les moyens de l'association (CERFA 12156, fiche 3) : "
+            + ", ".join(missing)
+            + " (0 si aucun)."
         )
     return problems
 
