@@ -29,7 +29,7 @@ APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --n
 
 help:
 	@echo "Quartiers 2030 — commandes principales :"
-	@echo "  make demo    installe, importe les données du Nord, crée les comptes de démonstration"
+	@echo "  make demo    installe, importe les données du Nord (ou DEPARTEMENT=69…), crée les comptes"
 	@echo "               et sert l'application sur http://$(HOST):$(PORT)/"
 	@echo "  make test    lance toute la suite de tests (installe Chromium de Debian si besoin)"
 	@echo "  make lint    ruff check + ruff format --check"
@@ -120,8 +120,10 @@ runtime-deps:
 migrate: venv
 	@$(PY) manage.py migrate --noinput
 
+# `make demo DEPARTEMENT=69` sets the application up for another département (default 59).
+DEPARTEMENT ?=
 demo-data: migrate
-	@$(PY) manage.py demo_setup
+	@$(PY) manage.py demo_setup $(if $(DEPARTEMENT),--departement $(DEPARTEMENT))
 
 port-check: venv
 	@$(PY) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("$(HOST)", $(PORT)))' 2>/dev/null || { \

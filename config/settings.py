@@ -28,6 +28,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 # Real public data (QPV contours, COG, contours, indicators…), never committed: see PROVENANCE.md.
 DATA_DIR = env_path("QUARTIERS_DATA_DIR", BASE_DIR.parent / "shared" / "data")
+# The département the application is set up for (INSEE code: "59", "2A", "974"…): the demo
+# imports its QPV, communes, EPCI and contracts from the national files of DATA_DIR.
+DEPARTEMENT = env_str("DEPARTEMENT", "59").strip().upper().zfill(2)
+# The grantor of the open grant data (SCDL « subventions »): its name and SIRET (14 digits).
+# Without a SIRET the file cannot be valid: the portal then says it is not published.
+SCDL_ATTRIBUANT_NAME = env_str("SCDL_ATTRIBUANT_NAME", "")
+SCDL_ATTRIBUANT_SIRET = env_str("SCDL_ATTRIBUANT_SIRET", "")
 # Where uploaded files and job outputs live.
 MEDIA_ROOT = env_path("MEDIA_ROOT", BASE_DIR / "var" / "media")
 MEDIA_URL = "/media/"

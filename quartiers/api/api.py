@@ -22,6 +22,7 @@ from quartiers.api.georef import router as georef_router
 from quartiers.api.indicators import router as indicators_router
 from quartiers.api.programmes import router as programmes_router
 from quartiers.api.qpv import router as qpv_router
+from quartiers.api.subsidies import router as subsidies_router
 from quartiers.api.throttle import client_throttle
 from quartiers.georef.lookup import LookupInputError
 
@@ -63,6 +64,7 @@ api.add_router("", indicators_router)
 api.add_router("", contracts_router)
 api.add_router("", actions_router)
 api.add_router("", programmes_router)
+api.add_router("", subsidies_router)
 
 # pydantic error types → French wording.
 _TYPES = {

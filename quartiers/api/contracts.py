@@ -25,7 +25,9 @@ class ContractItem(Schema):
     generation: int
     porteur_type: str = Field(description="EPCI ou commune.")
     porteur: str = Field(description="SIREN de l'EPCI ou code INSEE de la commune porteuse.")
-    statut: str = Field(description="preparation, signed, amended ou evaluated.")
+    statut: str = Field(
+        description="preparation, signed, amended, evaluated ou ended (génération 2015, terminée)."
+    )
     statut_libelle: str
     signe_le: dt.date | None
     signature_prevue_le: dt.date | None

@@ -19,7 +19,12 @@ class ContractsConfig(AppConfig):
         demo_seed_register(order=10, seeder=_demo_seed)
 
 
-def _demo_seed(data_dir: Path) -> Any:
+def _demo_seed(data_dir: Path, departement: str) -> Any:
+    """The Nord's calendar and examples; elsewhere the contracts of the national files."""
     from quartiers.contracts.demo import seed_contracts_demo
+    from quartiers.contracts.national import contracts_import_departement
+    from quartiers.shared.codes import NORD
 
-    return seed_contracts_demo(data_dir=data_dir)
+    if departement == NORD:
+        return seed_contracts_demo(data_dir=data_dir)
+    return contracts_import_departement(data_dir=data_dir, departement=departement, apply=True)

@@ -31,6 +31,17 @@ def contract_list(*, generation: int = 2024) -> QuerySet[Contract]:
     )
 
 
+def contract_uncertain_qpvs(*, generation: int = 2024) -> list[tuple[str, str, list[str]]]:
+    """(QPV code, QPV name, codes of its contracts) for each QPV linked to several contracts."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    links = ContractQPV.objects.filter(
+        contract__generation=generation, link_status=LinkStatus.UNCERTAIN
+    ).values_list("qpv__code", "qpv__name", "contract__code")
+    for code, name, contract in links.order_by("qpv__code", "contract__code"):
+        found.setdefault(code, (name, []))[1].append(contract)
+    return [(code, name, contracts) for code, (name, contracts) in found.items()]
+
+
 def contract_detail(*, code: str) -> QuerySet[Contract]:
     links = ContractQPV.objects.select_related("qpv").prefetch_related(
         "qpv__contract_links__contract"

@@ -19,19 +19,21 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from quartiers.core.models import Role, User
+from quartiers.shared.codes import departement_code_normalize
 
-# (order, function of the data directory), filled by the apps' ready().
-_IMPORTS: list[tuple[int, Callable[[Path], list[Any]]]] = []
-_SEEDS: list[tuple[int, Callable[[Path], Any]]] = []
+# (order, function of the data directory and the département code), filled by the apps' ready().
+_IMPORTS: list[tuple[int, Callable[[Path, str], list[Any]]]] = []
+_SEEDS: list[tuple[int, Callable[[Path, str], Any]]] = []
 
 
-def demo_import_register(*, order: int, importer: Callable[[Path], list[Any]]) -> None:
-    """`importer(data_dir)` imports real data (applied) and returns its summaries."""
+def demo_import_register(*, order: int, importer: Callable[[Path, str], list[Any]]) -> None:
+    """`importer(data_dir, departement)` imports real data (applied), returns its summaries."""
     _IMPORTS.append((order, importer))
 
 
-def demo_seed_register(*, order: int, seeder: Callable[[Path], Any]) -> None:
-    """`seeder(data_dir)` adds idempotent demo content and returns a printable report."""
+def demo_seed_register(*, order: int, seeder: Callable[[Path, str], Any]) -> None:
+    """`seeder(data_dir, departement)` adds idempotent demo content and returns a printable
+    report (None: nothing for this département)."""
     _SEEDS.append((order, seeder))
 
 
@@ -124,29 +126,41 @@ def demo_data_dir_check(*, data_dir: Path) -> Path:
     return path
 
 
-def demo_data_import(*, data_dir: Path) -> list[Any]:
-    """Import the Nord geography, then its indicators (they refer to QPV and communes).
+def demo_data_import(*, data_dir: Path, departement: str | None = None) -> list[Any]:
+    """Import the département's geography, then its indicators (they refer to QPV, communes).
 
-    All or nothing; each importer compares with the registry, so a second run changes nothing.
+    The Nord (default) uses its local files; any other département (setting DEPARTEMENT) the
+    national ones. All or nothing; each importer compares with the registry, so a second run
+    changes nothing.
     """
     path = demo_data_dir_check(data_dir=data_dir)
     summaries: list[Any] = []
+    code = departement_code_normalize(departement or settings.DEPARTEMENT)
     with transaction.atomic():
         for _order, importer in sorted(_IMPORTS, key=lambda item: item[0]):
-            summaries += importer(path)
+            summaries += importer(path, code)
     return summaries
 
 
-def demo_content_seed(*, data_dir: Path) -> list[str]:
+def demo_content_seed(*, data_dir: Path, departement: str | None = None) -> list[str]:
     """Demo content on top of the real data: contracts' calendar and examples, programmes.
 
-    Each seed is idempotent; returns one printable report per seed.
+    Each seed is idempotent; returns one printable report per seed. Outside the Nord only the
+    contracts (national files) are set up: the calendar, the examples, the programmes, the
+    demo grants and the posts come from the Nord's press kit and files.
     """
     path = demo_data_dir_check(data_dir=data_dir)
+    code = departement_code_normalize(departement or settings.DEPARTEMENT)
     with transaction.atomic():
         # The organisation seed links the demo accounts (délégué, partner): they exist by now.
-        reports = [seeder(path) for _order, seeder in sorted(_SEEDS, key=lambda item: item[0])]
-    return [str(report) for report in reports]
+        reports = [seeder(path, code) for _order, seeder in sorted(_SEEDS, key=lambda i: i[0])]
+    texts: list[str] = []
+    for report in reports:  # None: nothing for this département; a list: one per import
+        if isinstance(report, list):
+            texts += [str(item) for item in report]
+        elif report is not None:
+            texts.append(str(report))
+    return texts
 
 
 def demo_production_refuse() -> None:

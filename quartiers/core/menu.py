@@ -15,6 +15,7 @@ MAIN_MENU: list[tuple[str, str]] = [
     ("Programmes et objectifs", "programmes:measure_list"),
     ("CONCERTO", "organisation:commitment_list"),
     ("Rapport", "portal:report"),
+    ("Données ouvertes", "portal:subsidies"),
 ]
 # Internal entries, shown only to the roles that may open them (quartiers.core.access).
 ROLE_MENU: dict[str, list[tuple[str, str]]] = {

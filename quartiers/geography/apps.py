@@ -21,10 +21,15 @@ class GeographyConfig(AppConfig):
         home_context_register(_home_context)
 
 
-def _demo_import(data_dir: Path) -> list[Any]:
+def _demo_import(data_dir: Path, departement: str) -> list[Any]:
+    """The Nord from its local files; any other département from the national ones."""
     from quartiers.geography.importers import import_nord_demo
+    from quartiers.geography.importers.national import departement_import
+    from quartiers.shared.codes import NORD
 
-    return list(import_nord_demo(data_dir=data_dir, apply=True))
+    if departement == NORD:
+        return list(import_nord_demo(data_dir=data_dir, apply=True))
+    return list(departement_import(data_dir=data_dir, departement=departement, apply=True))
 
 
 def _home_context(request: Any) -> dict[str, Any]:

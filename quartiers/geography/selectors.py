@@ -22,6 +22,11 @@ from quartiers.geography.models import (
 )
 
 
+def departement_current() -> Departement | None:
+    """The département the application is set up for (setting DEPARTEMENT), once imported."""
+    return Departement.objects.filter(insee_code=settings.DEPARTEMENT).first()
+
+
 def generation_resolve(*, raw: str | int | None) -> int:
     """The generation asked for (`?generation=2015`), or the default one when absent/unknown."""
     try:

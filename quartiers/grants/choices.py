@@ -12,6 +12,8 @@ from django.db import models
 CONVENTION_THRESHOLD = Decimal("23000.00")
 MULTI_YEAR_TARGET = Decimal("0.50")  # share of credits under a CPO (national target)
 FONDS_VERT_QPV_TARGET = Decimal("0.15")  # share of the Fonds vert credits spent in QPV
+# At most this share of the BOP 147 envelope may fund actions outside QPV (circular).
+BOP147_OUTSIDE_QPV_MAX = Decimal("0.025")
 REPORT_DELAY_MONTHS = 6  # CERFA 15059 due 6 months after the end of the funded year
 
 

@@ -27,6 +27,20 @@ CONSECUTIVE_RULE = (
     "enquêtes annuelles de recensement)."
 )
 
+# Legal populations (« population légale N ») come from five-year census cycles: Insee advises
+# comparing two of them only five years apart or more, whatever the territory.
+LEGAL_POPULATION = "population légale"
+LEGAL_POPULATION_GAP = 5
+
+
+def legal_population_rule(gap: int) -> str:
+    return (
+        "Évolution non calculée : l'Insee recommande de ne comparer deux populations légales "
+        f"qu'à au moins {LEGAL_POPULATION_GAP} ans d'écart (le recensement couvre toutes les "
+        f"communes en cinq ans) ; les millésimes disponibles ne sont distants que de {gap} an"
+        f"{'s' if gap > 1 else ''}."
+    )
+
 
 @dataclass(frozen=True)
 class SeriesPoint:
@@ -90,6 +104,9 @@ def evolution_compute(*, territory_kind: str, start: SeriesPoint, end: SeriesPoi
         return refused("Évolution non calculée : même millésime.")
     if territory_kind in INFRA_COMMUNAL_KINDS and abs(end.year - start.year) == 1:
         return refused(CONSECUTIVE_RULE)
+    legal = all(p.vintage.startswith(LEGAL_POPULATION) for p in (start, end))
+    if legal and abs(end.year - start.year) < LEGAL_POPULATION_GAP:
+        return refused(legal_population_rule(abs(end.year - start.year)))
     absolute = end.value - start.value
     relative = None if start.value == 0 else absolute / start.value * 100
     return Evolution(start=start, end=end, absolute=absolute, relative_percent=relative)

@@ -24,13 +24,11 @@ from quartiers.indicators.aggregation import (
 )
 from quartiers.indicators.models import Indicator, IndicatorValue, TerritoryKind
 from quartiers.indicators.press_kit import PublishedFigure, press_kit_figure
+from quartiers.indicators.references import reference_gap_reason
 from quartiers.indicators.selectors import departement_code
 
 POPULATION_CODE = "population_municipale"
 COMMUNE_POPULATION_SOURCE = "Insee, populations municipales des communes (référentiel COG)"
-NO_REFERENCE = (
-    "valeur hors QPV non disponible — importez les valeurs de référence (modèle CSV long)"
-)
 
 
 @dataclass(frozen=True)
@@ -59,6 +57,8 @@ class CoreRow:
     outside: Decimal | None
     outside_note: str
     france: IndicatorValue | None
+    departement_gap: str = ""  # why no département value (« non disponible »)
+    france_gap: str = ""
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,8 @@ def _core_row(
         outside=outside,
         outside_note=note,
         france=france,
+        departement_gap=reference_gap_reason(indicator=indicator, kind=TerritoryKind.DEPARTEMENT),
+        france_gap=reference_gap_reason(indicator=indicator, kind=TerritoryKind.FRANCE),
     )
 
 
@@ -196,7 +198,8 @@ def _outside(
 ) -> tuple[Decimal | None, str]:
     """Value outside QPV = département minus QPV, where the parts allow it."""
     if departement is None or departement.value is None:
-        return None, NO_REFERENCE
+        reason = reference_gap_reason(indicator=indicator, kind=TerritoryKind.DEPARTEMENT)
+        return None, f"valeur hors QPV non disponible : {reason}"
     if qpv.value is None or qpv.partial or qpv.lower_bound:
         return None, "valeur hors QPV non calculable : valeur des QPV incomplète ou non agrégeable"
     caveat = ""

@@ -12,12 +12,16 @@ from django.db.models import Q
 from quartiers.geography.models import QPV
 from quartiers.indicators.aggregation import period_latest
 from quartiers.indicators.models import Indicator, IndicatorValue, TerritoryKind
+from quartiers.indicators.references import Outside, commune_outside, reference_gap_reason
 
 DEFAULT_DEPARTEMENT = "59"
 
 
 def departement_code() -> str:
-    return getattr(settings, "KEY_FIGURES_DEPARTEMENT", DEFAULT_DEPARTEMENT)
+    """KEY_FIGURES_DEPARTEMENT if set, else the département the app is set up for."""
+    return getattr(
+        settings, "KEY_FIGURES_DEPARTEMENT", getattr(settings, "DEPARTEMENT", DEFAULT_DEPARTEMENT)
+    )
 
 
 def departement_qpvs(*, code: str | None = None) -> dict[str, QPV]:
@@ -107,6 +111,8 @@ class QpvCoreIndicator:
     vintage: str
     period: str
     comparisons: list[Comparison] = field(default_factory=list)
+    gaps: list[tuple[str, str]] = field(default_factory=list)  # (territory, why no value)
+    outside: list[Outside] = field(default_factory=list)  # « commune hors QPV »
 
     @property
     def has_value(self) -> bool:
@@ -131,7 +137,10 @@ def qpv_core_indicators(*, qpv: QPV) -> list[QpvCoreIndicator]:
         return []
     latest = _latest_periods(indicators=indicators, codes=peers)
     values = _peer_values(latest=latest, codes=peers)
-    comparisons = _comparisons(indicators=indicators, refs=_references(qpv))
+    refs = _references(qpv)
+    comparisons = _comparisons(indicators=indicators, refs=refs)
+    communes = _commune_values(indicators=indicators, qpv=qpv)
+    by_commune = _qpvs_by_commune(qpv=qpv)
     result = []
     for indicator in indicators:
         table = values.get(indicator.pk, {})
@@ -152,9 +161,64 @@ def qpv_core_indicators(*, qpv: QPV) -> list[QpvCoreIndicator]:
                 vintage=own.vintage if own else "",
                 period=own.period if own else "",
                 comparisons=comparisons.get(indicator.pk, []),
+                gaps=_gaps(indicator, refs, comparisons.get(indicator.pk, [])),
+                outside=commune_outside(
+                    indicator=indicator,
+                    qpv=qpv,
+                    commune_values=communes.get(indicator.pk, {}),
+                    qpv_values=table,
+                    qpvs_by_commune=by_commune,
+                ),
             )
         )
     return result
+
+
+def _gaps(
+    indicator: Indicator, refs: list[tuple[str, str, str]], found: list[Comparison]
+) -> list[tuple[str, str]]:
+    shown = {c.label for c in found}
+    return [
+        (label, reference_gap_reason(indicator=indicator, kind=kind))
+        for kind, _code, label in refs
+        if label not in shown
+    ]
+
+
+def _commune_values(
+    *, indicators: list[Indicator], qpv: QPV
+) -> dict[int, dict[str, IndicatorValue]]:
+    """Indicator id → commune code → its latest value, for the QPV's communes."""
+    rows = IndicatorValue.objects.filter(
+        indicator__in=indicators,
+        territory_kind=TerritoryKind.COMMUNE,
+        territory_code__in=[c.insee_code for c in qpv.communes.all()],
+    )
+    grouped: dict[int, dict[str, list[IndicatorValue]]] = {}
+    for row in rows:
+        grouped.setdefault(row.indicator_id, {}).setdefault(row.territory_code, []).append(row)
+    return {
+        pk: {code: _latest_row(found) for code, found in by_code.items()}
+        for pk, by_code in grouped.items()
+    }
+
+
+def _latest_row(rows: list[IndicatorValue]) -> IndicatorValue:
+    latest = period_latest(r.period for r in rows)
+    return next(r for r in rows if r.period == latest)
+
+
+def _qpvs_by_commune(*, qpv: QPV) -> dict[str, list[QPV]]:
+    """Commune code → the QPV (current generation) lying at least partly in it."""
+    codes = [c.insee_code for c in qpv.communes.all()]
+    found: dict[str, list[QPV]] = {}
+    for other in (
+        QPV.objects.of_generation(qpv.generation).filter(communes__insee_code__in=codes).distinct()
+    ):
+        for code in other.commune_codes:
+            if code in codes:
+                found.setdefault(code, []).append(other)
+    return found
 
 
 def _latest_periods(*, indicators: list[Indicator], codes: set[str]) -> dict[int, str]:
@@ -217,8 +281,7 @@ def _comparisons(
 
 
 def _comparison(label: str, rows: list[IndicatorValue]) -> Comparison:
-    latest = period_latest(r.period for r in rows)
-    row = next(r for r in rows if r.period == latest)
+    row = _latest_row(rows)
     return Comparison(
         label=label,
         value=row.value,

@@ -8,7 +8,12 @@ from django.urls import reverse
 
 from quartiers.core.pagecache import public_page
 from quartiers.indicators.aggregation import aggregation_method, indicator_aggregate
-from quartiers.indicators.chart_builders import indicator_chart, key_figures_charts
+from quartiers.indicators.chart_builders import (
+    indicator_chart,
+    key_figures_charts,
+    population_trends,
+)
+from quartiers.shared.charts import Chart, chart_csv, chart_svg
 from quartiers.indicators.evaluation import CONSECUTIVE_RULE
 from quartiers.indicators.exports import indicator_table_csv
 from quartiers.indicators.keyfigures import key_figures_compute
@@ -87,13 +92,19 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 def key_figures(request: HttpRequest) -> HttpResponse:
     figures = key_figures_compute()
     charts = key_figures_charts(figures=figures)
+    trends = population_trends(figures=figures)
     return render(
         request,
         "indicators/key_figures.html",
         {
             "title": "Chiffres clés",
             "kf": figures,
-            "charts": [(chart, chart_svg(chart)) for chart in charts.values()],
+            "charts": [
+                (chart, chart_svg(chart))
+                for chart in charts.values()
+                if not chart.slug.startswith("population-")
+            ],
+            "trends": [(trend, chart_svg(trend.chart)) for trend in trends],
             "breadcrumb": [("Chiffres clés", None)],
         },
     )

@@ -19,7 +19,8 @@ class OrganisationConfig(AppConfig):
         demo_seed_register(order=30, seeder=_demo_seed)
 
 
-def _demo_seed(data_dir: Path) -> Any:
+def _demo_seed(data_dir: Path, departement: str) -> Any:
     from quartiers.organisation.demo import seed_organisation_demo
+    from quartiers.shared.codes import NORD
 
-    return seed_organisation_demo()
+    return seed_organisation_demo() if departement == NORD else None

@@ -17,7 +17,8 @@ class ProgrammesConfig(AppConfig):
         demo_seed_register(order=20, seeder=_demo_seed)
 
 
-def _demo_seed(data_dir: Path) -> Any:
+def _demo_seed(data_dir: Path, departement: str) -> Any:
     from quartiers.programmes.seed import seed_programmes_demo
+    from quartiers.shared.codes import NORD
 
-    return seed_programmes_demo()
+    return seed_programmes_demo() if departement == NORD else None

@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+
+from django.db import transaction
 
 # French labels of the import kinds, as shown in summaries (filled by each importer).
 KIND_LABELS: dict[str, str] = {}
@@ -69,3 +73,18 @@ def codes_listed(codes: list[str], *, limit: int = 20) -> str:
     if len(codes) > limit:
         shown += f" … et {len(codes) - limit} autres"
     return shown
+
+
+@contextmanager
+def import_chain(*, apply: bool) -> Iterator[list[ImportSummary]]:
+    """Several imports in one transaction: the block appends their summaries (each run with
+    ``apply=True`` so that later steps see earlier rows); a dry run rolls everything back and
+    marks the summaries as not applied."""
+    summaries: list[ImportSummary] = []
+    with transaction.atomic():
+        yield summaries
+        if not apply:
+            transaction.set_rollback(True)
+    if not apply:
+        for summary in summaries:
+            summary.applied = False

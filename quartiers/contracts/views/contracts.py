@@ -25,6 +25,7 @@ from quartiers.contracts.selectors import (
     contract_detail,
     contract_list,
     contract_predecessors,
+    contract_uncertain_qpvs,
 )
 from quartiers.contracts.services import (
     ContractRuleError,
@@ -40,6 +41,7 @@ from quartiers.contracts.tables import CONTRACT_COLUMNS, contract_rows
 from quartiers.core.audit import audit_for
 from quartiers.core.pagecache import public_page
 from quartiers.core.uploads.handler import upload_limit, upload_refusal
+from quartiers.geography.selectors import departement_current
 from quartiers.shared.exports import table_response
 
 LIST_TITLE = "Contrats de ville « quartiers 2030 »"
@@ -62,6 +64,8 @@ def contract_list_view(request: HttpRequest) -> HttpResponse:
             "contracts": contracts,
             "generation": generation,
             "shared_total": sum(1 for c in contracts if c.uncertain_count),
+            "uncertain_qpvs": contract_uncertain_qpvs(generation=generation),
+            "departement": departement_current(),
             "exports": [
                 {
                     "label": label,

@@ -334,6 +334,22 @@ def _links_rewrite(codes: list[str], ids: dict[str, int], rows: dict[str, QpvRow
     )
 
 
+def layer_of_departement(*, layer: VectorLayer, departement: str) -> VectorLayer:
+    """The features of one département (its column, else the QPV code), from a national file."""
+    columns = columns_map(layer=layer)
+    kept = []
+    for feature in layer.features:
+        code = _text(feature.properties.get(columns.get("departement_code", "")))
+        code = code or _departement_from_code(_text(feature.properties.get(columns["code"])))
+        if code == departement:
+            kept.append(feature)
+    if not kept:
+        raise ImportRefused(f"{layer.label} : aucun QPV du département {departement}.")
+    return VectorLayer(
+        label=layer.label, crs_name=layer.crs_name, fields=layer.fields, features=kept
+    )
+
+
 def qpv_import(
     *,
     source: str | Path,
@@ -341,6 +357,7 @@ def qpv_import(
     apply: bool = False,
     keep_degenerate: bool = False,
     force_removals: bool = False,
+    departement: str | None = None,
 ) -> ImportSummary:
     """Validate the whole file, compare with the registry, and write only when `apply`.
 
@@ -350,11 +367,15 @@ def qpv_import(
 
     `keep_degenerate` keeps QPV whose contour has zero area (the simplified national copy has
     three) with an empty contour, listed in the warnings, instead of refusing the file.
+    `departement` keeps only that département's QPV of a national file (the others are
+    neither validated nor removed).
     """
     if generation not in CODE_PATTERNS:
         raise ImportRefused(f"Géographie {generation} inconnue (2024 ou 2015).")
     with source_open(source=source) as src:
         layer = vector_read(path=src.path, label=src.label)
+        if departement:
+            layer = layer_of_departement(layer=layer, departement=departement)
         rows, warnings = rows_validate(
             layer=layer, generation=generation, keep_degenerate=keep_degenerate
         )

@@ -25,4 +25,11 @@ def share_percent(share) -> str:
 
 @register.filter
 def target_percent(share) -> str:
-    return f"{(share.target * 100):.0f} %"
+    value = (share.target * 100).normalize()
+    text = f"{value:f}".replace(".", ",")
+    return f"{'au plus' if getattr(share, 'maximum', False) else 'au moins'} {text} %"
+
+
+@register.filter
+def in_list(value, options) -> bool:
+    return value in options

@@ -13,9 +13,13 @@ from quartiers.shared.imports import ImportRefused
 from quartiers.grants.forms import UploadForm
 from quartiers.grants.models import Agreement, CallForProjects
 from quartiers.grants.permissions import READERS, STAFF_READERS, access_check
+from quartiers.grants.posts import posts_anomalies
 from quartiers.grants.selectors import (
+    POST_GROUPS,
+    bop147_outside_qpv_share,
     budget_table,
     fonds_vert_share,
+    multi_year_agreements_share,
     multi_year_share,
     reports_expected,
     reports_late,
@@ -38,7 +42,12 @@ from quartiers.grants.tables import (
 from quartiers.grants.views.common import export, exports_for
 from quartiers.shared.imports import ImportRefused
 
-GROUPS = {"contract": "Par contrat", "theme": "Par thématique", "association": "Par association"}
+GROUPS = {
+    "contract": "Par contrat",
+    "qpv": "Par QPV",
+    "theme": "Par thématique",
+    "association": "Par association",
+}
 PREFECTURE = {"admin", "agent"}
 
 
@@ -124,7 +133,11 @@ def budget(request: HttpRequest) -> HttpResponse:
             "year": year,
             "tables": tables,
             "multi_year": multi_year_share(year=year),
+            "multi_year_agreements": multi_year_agreements_share(year=year),
             "fonds_vert": fonds_vert_share(year=year),
+            "outside_qpv": bop147_outside_qpv_share(year=year),
+            "post_groups": POST_GROUPS,
+            "posts_anomalies": posts_anomalies(),
             "exports": {
                 key: exports_for("grants:budget_export", f"annee={year}&vue={key}")
                 for key in GROUPS

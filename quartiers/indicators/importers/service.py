@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -25,6 +27,7 @@ kind_labels_register(
     }
 )
 NORD_FILE = Path("indicateurs") / "sigville_qpv2024_indicateurs_nord.csv"
+FRANCE_FILE = Path("indicateurs") / "sigville_qpv2024_indicateurs_france.csv"
 
 
 # The summary of an indicators import: the shared one (its kinds' labels are registered above).
@@ -123,3 +126,36 @@ def _unknown_territories(codes_by_kind: dict[str, set[str]]) -> list[str]:
 def import_nord_indicators(*, data_dir: Path, apply: bool = True) -> list[IndicatorImportSummary]:
     """Demo hook: the Nord SIG Ville file, after the geography (call from demo_setup)."""
     return indicators_import(source=Path(data_dir) / NORD_FILE, fmt="sigville", apply=apply)
+
+
+def sigville_text_of_departement(*, text: str, departement: str) -> str:
+    """The national SIG Ville text with other départements' rows blanked (line numbers kept)."""
+    lines = text.split("\n")
+    header = next(csv.reader([lines[0]]))
+    if "codeQPV" not in header:
+        return text  # refused later by the parser, with its own message
+    column = header.index("codeQPV")
+    prefix = "QN" + departement.zfill(3)
+    kept = [lines[0]]
+    for line in lines[1:]:
+        cells = next(csv.reader([line]), [])
+        kept.append(line if len(cells) > column and cells[column].startswith(prefix) else "")
+    return "\n".join(kept)
+
+
+def import_departement_indicators(
+    *, data_dir: Path, departement: str, apply: bool = True
+) -> list[IndicatorImportSummary]:
+    """Demo hook outside the Nord: the national SIG Ville file, this département's QPV only."""
+    with source_open(source=Path(data_dir) / FRANCE_FILE) as src:
+        text = sigville_text_of_departement(
+            text=text_read(path=src.path, label=src.path.name), departement=departement
+        )
+        summary = IndicatorImportSummary(
+            kind="indicators_sigville", source=src.label, sha256=src.sha256
+        )
+        with transaction.atomic():
+            _import_text(summary, text=text, fmt="sigville", label=src.path.name, apply=apply)
+            if not apply:
+                transaction.set_rollback(True)
+    return [summary]
