@@ -34,15 +34,15 @@ from quartiers.contracts.choices import (
 )
 from quartiers.contracts.models import Contract, ContractQPV
 from quartiers.geography.importers.sources import json_read, source_open, text_read
-from quartiers.geography.importers.summary import (
+from quartiers.geography.importers.summary import import_run_record
+from quartiers.geography.models import EPCI, QPV, Commune
+from quartiers.shared.imports import (
     KIND_LABELS,
     ImportRefused,
     ImportSummary,
     codes_listed,
     import_chain,
-    import_run_record,
 )
-from quartiers.geography.models import EPCI, QPV, Commune
 
 KIND_LABELS.setdefault("contracts_2024", "Contrats de ville")
 KIND_LABELS.setdefault("contracts_2015", "Contrats de ville")

@@ -25,8 +25,8 @@ from quartiers.contracts.importers import (
     link_rows_read,
 )
 from quartiers.geography.importers.sources import source_open, text_read
-from quartiers.geography.importers.summary import ImportSummary, codes_listed, import_chain
 from quartiers.geography.models import QPV
+from quartiers.shared.imports import ImportSummary, codes_listed, import_chain
 
 NATIONAL_DIR = Path("contrats_nationaux")
 NATIONAL_CONTRACT_FILES = {

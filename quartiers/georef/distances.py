@@ -101,7 +101,6 @@ def _metric_sweep(index: GeorefIndex, crs: str) -> _Sweep:
     return index._sweeps[crs]
 
 
-
 def _sweep_build(index: GeorefIndex, crs: str) -> _Sweep:
     assert native.extension is not None
     cell_candidates = native.extension.cell_candidates

@@ -13,7 +13,6 @@ from quartiers.indicators.chart_builders import (
     key_figures_charts,
     population_trends,
 )
-from quartiers.shared.charts import Chart, chart_csv, chart_svg
 from quartiers.indicators.evaluation import CONSECUTIVE_RULE
 from quartiers.indicators.exports import indicator_table_csv
 from quartiers.indicators.keyfigures import key_figures_compute

@@ -11,8 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from quartiers.core.access import is_prefecture
 from quartiers.core.audit import audit_for
-from quartiers.core.territory import is_prefecture
 from quartiers.organisation.forms import DelegateForm
 from quartiers.organisation.models import PrefectDelegate
 from quartiers.organisation.services import delegate_save

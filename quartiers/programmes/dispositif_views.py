@@ -9,9 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from quartiers.core.access import Perm
 from quartiers.core.audit import audit_for
 from quartiers.core.permissions import permission_check
-from quartiers.core.territory import Perm
 from quartiers.programmes.forms import DispositifForm
 from quartiers.programmes.models import Dispositif
 from quartiers.programmes.services import dispositif_save

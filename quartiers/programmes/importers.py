@@ -17,7 +17,7 @@ from django.db import transaction
 
 from quartiers.contracts.models import Contract
 from quartiers.geography.importers.sources import source_open, text_read
-from quartiers.geography.importers.summary import codes_listed, import_run_record
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.models import QPV, Commune
 from quartiers.indicators.importers.common import (
     QPV_CODE_RE,
@@ -29,7 +29,7 @@ from quartiers.indicators.importers.common import (
 )
 from quartiers.programmes.choices import DispositifKind
 from quartiers.programmes.models import Dispositif
-from quartiers.shared.imports import ImportSummary, kind_labels_register
+from quartiers.shared.imports import ImportSummary, codes_listed, kind_labels_register
 
 COLUMNS = ("kind", "name", "insee_code", "qpv_codes", "contract_codes", "start_date", "end_date")
 REQUIRED = ("kind", "name", "insee_code")

@@ -1,4 +1,4 @@
-"""What waits for each role, computed with the access policy (`quartiers.core.territory`) and
+"""What waits for each role, computed with the access policy (`quartiers.core.access`) and
 the funding scopes (`quartiers.grants.selectors`): one list of sections per role.
 
 - préfecture (agent, administrator): applications filed or under instruction, applications
@@ -18,16 +18,11 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
+from quartiers.contracts.access import delegate_actions_q, territory_of
 from quartiers.contracts.choices import SignatoryStatus
 from quartiers.contracts.models import Action, Contract, Milestone
+from quartiers.core.access import Perm, role_of, scope
 from quartiers.core.models import Role
-from quartiers.core.territory import (
-    delegate_actions_q,
-    role_of,
-    scope_commitments_editable,
-    scope_editable_actions,
-    territory_of,
-)
 from quartiers.grants.choices import GRANTED_STATUSES, ApplicationStatus
 from quartiers.grants.models import Application
 from quartiers.grants.selectors import association_of, reports_late, scope_applications
@@ -267,10 +262,10 @@ def _partner(user: Any, today: date) -> tuple[list[Section], str]:
     territory = territory_of(user)
     if territory is None or territory.organisation_id is None:
         return [], "Votre compte n'est rattaché à aucun organisme partenaire."
-    commitments = scope_commitments_editable(
-        user, Commitment.objects.select_related("contract")
-    ).order_by("deadline", "contract__code", "title")
-    actions = scope_editable_actions(user, Action.objects.select_related("contract")).order_by(
+    commitments = scope(user, Perm.EDIT, Commitment.objects.select_related("contract")).order_by(
+        "deadline", "contract__code", "title"
+    )
+    actions = scope(user, Perm.EDIT, Action.objects.select_related("contract")).order_by(
         "contract__code", "title"
     )
     return [

@@ -11,7 +11,7 @@ import pytest
 
 from quartiers.contracts.importers import contracts_import_nord
 from quartiers.contracts.models import Contract
-from quartiers.grants.choices import ApplicationStatus, BudgetSide, DelegateOpinion, Funder
+from quartiers.grants.choices import ApplicationStatus, DelegateOpinion, Funder
 from quartiers.grants.demo import CERFA_ASSOCIATION, demo_budget_add, demo_siret
 from quartiers.grants.models import Application, Association, CallForProjects
 from quartiers.grants.services.applications import application_create

@@ -9,9 +9,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from quartiers.contracts.access import delegate_territory
 from quartiers.contracts.models import Contract, ContractQPV
 from quartiers.core.audit import AuditEntry
-from quartiers.core.territory import delegate_territory
 from quartiers.geography.models import QPV
 from quartiers.organisation.models import PrefectDelegate
 from quartiers.organisation.selectors import delegate_rows

@@ -14,7 +14,7 @@ from quartiers.geography.importers.attributes import qpv_attributes_import
 from quartiers.geography.importers.contours import admin_contours_import
 from quartiers.geography.importers.qpv import qpv_import
 from quartiers.geography.importers.referential import referential_import
-from quartiers.geography.importers.summary import ImportRefused, ImportSummary, import_chain
+from quartiers.shared.imports import ImportRefused, ImportSummary, import_chain
 
 __all__ = [
     "ImportRefused",

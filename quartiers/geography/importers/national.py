@@ -24,8 +24,8 @@ from quartiers.geography.importers.referential import (
     referential_write,
 )
 from quartiers.geography.importers.sources import source_open
-from quartiers.geography.importers.summary import ImportRefused, ImportSummary, import_chain
 from quartiers.shared.codes import departement_code_normalize
+from quartiers.shared.imports import ImportRefused, ImportSummary, import_chain
 
 COG_DIR = Path("referentiel") / "france_cog2024"
 PACKAGE_DIR = COG_DIR / "decoupage-administratif-4.1.0_verbatim"

@@ -44,15 +44,11 @@ from quartiers.geography.importers.removals import (
     removals_check,
 )
 from quartiers.geography.importers.sources import source_open
-from quartiers.geography.importers.summary import (
-    ImportRefused,
-    ImportSummary,
-    codes_listed,
-    import_run_record,
-)
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.importers.vector import RawFeature, VectorLayer, vector_read
 from quartiers.geography.models import EPCI, QPV, Commune, Departement, Generation
 from quartiers.geography.signals import geography_changed
+from quartiers.shared.imports import ImportRefused, ImportSummary, codes_listed
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "code": ("code_qp", "code_quartier", "code_qpv", "codeqpv"),

@@ -27,10 +27,11 @@ from django.db import transaction
 
 from quartiers.geography.importers.removals import removals_check
 from quartiers.geography.importers.sources import json_read, source_open, text_read
-from quartiers.geography.importers.summary import ImportRefused, ImportSummary, import_run_record
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.importers.sync import ForeignKey, TableDiff, table_diff, table_write
 from quartiers.geography.importers.vector import vector_read
 from quartiers.geography.models import EPCI, Arrondissement, Commune, Departement, EpciKind
+from quartiers.shared.imports import ImportRefused, ImportSummary
 
 COMMUNE_COLUMNS = (
     "code_insee",
@@ -240,6 +241,7 @@ def referential_import(
         commune_wanted=commune_wanted,
         arrondissement_names=names,
         apply=apply,
+        force_removals=force_removals,
     )
 
 
@@ -251,8 +253,10 @@ def referential_write(
     commune_wanted: dict[str, dict[str, Any]],
     arrondissement_names: dict[str, str],
     apply: bool,
+    force_removals: bool = False,
 ) -> list[ImportSummary]:
-    """Compare the read rows with the registry and write them (when `apply`), atomically."""
+    """Compare the read rows with the registry and write them (when `apply`), atomically.
+    Removals of referenced rows, or of too many, are refused unless `force_removals`."""
     arr_wanted = _arrondissements_wanted(
         commune_wanted, arrondissement_names, summaries["arrondissements"].warnings
     )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
-from quartiers.geography.importers.summary import ImportRefused, ImportSummary, codes_listed
+from quartiers.shared.imports import ImportRefused, ImportSummary, codes_listed
 
 
 @dataclass(frozen=True)

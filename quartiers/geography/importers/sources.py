@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
-from quartiers.geography.importers.summary import ImportRefused
+from quartiers.shared.imports import ImportRefused
 
 # Default download limit: the official national QPV files are a few tens of MB.
 DEFAULT_MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024

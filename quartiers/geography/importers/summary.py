@@ -1,28 +1,11 @@
 """The geography's import kinds and the `ImportRun` provenance row of an applied import.
 
-`ImportSummary` and `ImportRefused` live in the shared layer (`quartiers.shared.imports`);
-they are re-exported here for the importers that name them from this module."""
+`ImportSummary` and `ImportRefused` live in the shared layer (`quartiers.shared.imports`)."""
 
 from __future__ import annotations
 
 from quartiers.geography.models import ImportRun
-from quartiers.shared.imports import (
-    DRY_RUN_NOTICE,
-    KIND_LABELS,
-    ImportRefused,
-    ImportSummary,
-    codes_listed,
-    kind_labels_register,
-)
-
-__all__ = [
-    "DRY_RUN_NOTICE",
-    "KIND_LABELS",
-    "ImportRefused",
-    "ImportSummary",
-    "codes_listed",
-    "import_run_record",
-]
+from quartiers.shared.imports import ImportSummary, kind_labels_register
 
 kind_labels_register(
     {

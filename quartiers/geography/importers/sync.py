@@ -14,7 +14,7 @@ from typing import Any
 from django.db import models
 
 from quartiers.geography.importers.removals import protected_text
-from quartiers.geography.importers.summary import ImportRefused, ImportSummary
+from quartiers.shared.imports import ImportRefused, ImportSummary
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
 from quartiers.georef import native
 from quartiers.georef.batch.columns import ROLE_LABELS, ColumnMapping
-from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
 from quartiers.georef.batch.errors import BatchInputError
 from quartiers.georef.batch.readers import Block
 from quartiers.georef.batch.results import (

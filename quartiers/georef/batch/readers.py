@@ -9,7 +9,6 @@ which parses through defusedxml when it is installed: no XML entity expansion).
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import os
 import zipfile
@@ -207,7 +206,6 @@ def _delimiter_detect(text: str, *, forced: str | None) -> str:
             )
         return value
     return delimiter_detect(text)
-
 
 
 def _first_record_length(sample: bytes) -> int:

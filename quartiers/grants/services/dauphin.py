@@ -19,7 +19,7 @@ from django.db import transaction
 from quartiers.contracts.choices import Theme
 from quartiers.contracts.models import Contract
 from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
-from quartiers.geography.importers.summary import ImportRefused, ImportSummary, import_run_record
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.models import QPV
 from quartiers.grants.choices import (
     FUND_FUNDER,
@@ -35,6 +35,7 @@ from quartiers.grants.identifiers import rna_check, siret_check
 from quartiers.grants.models import Application, Association, BudgetLine, CallForProjects
 from quartiers.grants.services.applications import reference_next
 from quartiers.grants.services.money import amount_parse
+from quartiers.shared.imports import ImportRefused, ImportSummary
 
 COLUMNS = (
     "numero_dossier",

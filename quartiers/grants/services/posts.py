@@ -25,14 +25,9 @@ from django.db import transaction
 
 from quartiers.contracts.models import Contract, ContractQPV
 from quartiers.geography.importers.sources import source_open, text_read
-from quartiers.geography.importers.summary import (
-    KIND_LABELS,
-    ImportRefused,
-    ImportSummary,
-    codes_listed,
-    import_run_record,
-)
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.grants.models import FundedPost, PostScheme, PostYear
+from quartiers.shared.imports import KIND_LABELS, ImportRefused, ImportSummary, codes_listed
 
 KIND_LABELS.setdefault("posts", "Postes adultes-relais et FONJEP")
 POSTS_DIR = Path("financements_nord")

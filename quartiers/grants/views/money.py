@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from quartiers.core.uploads.handler import upload_limit, upload_refusal
-from quartiers.shared.imports import ImportRefused
 from quartiers.grants.forms import UploadForm
 from quartiers.grants.models import Agreement, CallForProjects
 from quartiers.grants.permissions import READERS, STAFF_READERS, access_check

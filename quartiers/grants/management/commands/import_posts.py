@@ -5,8 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.grants.services.posts import POSTS_DIR, posts_import
+from quartiers.shared.imports import ImportRefused
 
 
 class Command(BaseCommand):

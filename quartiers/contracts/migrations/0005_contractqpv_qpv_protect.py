@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0002_action_lead_partner'),
+        ('contracts', '0004_contract_2015_ended'),
         ('geography', '0001_initial'),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('georef', '0002_georefjob'),
+        ('georef', '0003_geocodecache_score_next'),
     ]
 
     operations = [

@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contracts', '0003_contract_2015_ended'),
+        ('contracts', '0004_contract_2015_ended'),
         ('geography', '0001_initial'),
-        ('grants', '0002_association_geocoding_targeting_counts'),
+        ('grants', '0003_application_cerfa_association_complements'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ def ended_2015(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contracts", "0002_action_lead_partner"),
+        ("contracts", "0003_action_priority_lead_required"),
         ("geography", "0001_initial"),
     ]
 
