@@ -161,6 +161,7 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is mi
 # start and periodically, never backed up (quartiers/core/uploads/).
 UPLOAD_TEMP_DIR = env_path("UPLOAD_TEMP_DIR", BASE_DIR / "var" / "upload-tmp")
 UPLOAD_TEMP_MAX_AGE_S = env_int("UPLOAD_TEMP_MAX_AGE_S", 6 * 3600)
+UPLOAD_TEMP_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)  # Django checks it exists
 FILE_UPLOAD_TEMP_DIR = str(UPLOAD_TEMP_DIR)
 FILE_UPLOAD_HANDLERS = ["quartiers.core.uploads.handler.BoundedUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # unused by the handler above: no upload is held in memory

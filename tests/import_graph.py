@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("organisation",),  # délégués, CONCERTO commitments
     ("indicators",),  # statistics (a contract's scorecard)
     ("programmes", "grants"),  # measures and their indicators; funding files
-    ("portal", "api"),  # interfaces over every domain
+    ("portal", "api", "worklist"),  # interfaces over every domain (« À traiter »)
 ]
 
 

@@ -192,7 +192,11 @@ def cpo_tranches_pending(
             rank=1, agreement__in={t.agreement_id for t in pending}, application__fund=fund
         ).select_related("application__call__contract", "application__association")
     }
-    return [(t, firsts[t.agreement_id]) for t in pending if t.agreement_id in firsts]
+    return [
+        (t, first)
+        for t in pending
+        if t.agreement_id in firsts and (first := firsts[t.agreement_id]) is not None
+    ]
 
 
 def _group(application: Application, by: str) -> tuple[str, str]:

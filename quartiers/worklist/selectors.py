@@ -18,14 +18,15 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
-from quartiers.contracts.access import delegate_actions_q, territory_of
+from quartiers.contracts.access import NOWHERE, delegate_actions_q, territory_of
 from quartiers.contracts.choices import SignatoryStatus
 from quartiers.contracts.models import Action, Contract, Milestone
 from quartiers.core.access import Perm, role_of, scope
 from quartiers.core.models import Role
+from quartiers.grants.access import association_of
 from quartiers.grants.choices import GRANTED_STATUSES, ApplicationStatus
 from quartiers.grants.models import Application
-from quartiers.grants.selectors import association_of, reports_late, scope_applications
+from quartiers.grants.selectors import reports_late, scope_applications
 from quartiers.organisation.models import Commitment
 
 S = ApplicationStatus
@@ -175,7 +176,7 @@ def _prefecture(today: date) -> list[Section]:
 
 
 def _delegate(user: Any, today: date) -> list[Section]:
-    territory = territory_of(user)
+    territory = territory_of(user) or NOWHERE
     applications = scope_applications(user)
     opinion = [
         _application_entry(a)

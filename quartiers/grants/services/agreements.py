@@ -114,7 +114,7 @@ def application_renew(*, agreement: Agreement, user: Any) -> Application:
     """Year k of a CPO: a copy of the previous year's application (content and budget), as a
     draft the association reviews and files — no need to fill the whole CERFA again."""
     for year in agreement.tranches.exclude(application=None).select_related("application")[:1]:
-        owner_require(user, year.application)
+        owner_require(user, cast(Application, year.application))  # application is set
     if not agreement.is_multi_year:
         raise GrantRefused(
             "Seule une convention pluriannuelle (CPO) se renouvelle d'une année sur l'autre."

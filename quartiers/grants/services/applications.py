@@ -202,7 +202,7 @@ def budget_problems(*, application: Application) -> list[str]:
             f"Aucun montant n'est demandé à l'État : ajoutez une ligne 74 « {funder.label} »."
         )
     missing = [
-        str(Application._meta.get_field(name).verbose_name)
+        str(getattr(Application._meta.get_field(name), "verbose_name", name))
         for name in CERFA_REQUIRED
         if getattr(application, name) is None
     ]

@@ -83,8 +83,8 @@ class _Rows:
     geocoder query (addresses); never the row itself."""
 
     mapping: ColumnMapping
-    x: array = field(default_factory=lambda: array("d"))
-    y: array = field(default_factory=lambda: array("d"))
+    x: array[float] = field(default_factory=lambda: array("d"))
+    y: array[float] = field(default_factory=lambda: array("d"))
     queries: list[AddressQuery | None] = field(default_factory=list)
     count: int = 0
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -36,6 +36,9 @@ from quartiers.grants.models import Application, Association, BudgetLine, CallFo
 from quartiers.grants.services.applications import reference_next
 from quartiers.grants.services.money import amount_parse
 from quartiers.shared.imports import ImportRefused, ImportSummary
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 COLUMNS = (
     "numero_dossier",
@@ -255,8 +258,8 @@ class _Hashing(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:
-        count = self._handle.readinto(buffer)
+    def readinto(self, buffer: Buffer) -> int:
+        count: int = self._handle.readinto(buffer)  # type: ignore[attr-defined]
         self.digest.update(memoryview(buffer)[:count])
         return count
 
@@ -281,7 +284,8 @@ def _rows_parse(lines: Iterator[str], name: str) -> list[DauphinRow]:
     contracts = {c.code: c for c in Contract.objects.all()}
     qpvs = set(QPV.objects.of_generation(2024).values_list("code", flat=True))
     limit = dauphin_max_rows()
-    parsed, seen = [], set()
+    parsed: list[DauphinRow] = []
+    seen: set[Any] = set()
     records = csv_rows(lines, delimiter=";", first_line=2, header=header)
     for line_number, fields in records:
         if not fields:

@@ -17,9 +17,11 @@ import csv
 import io
 import re
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -139,7 +141,7 @@ def posts_files_read(*, directory: Path) -> PostsRead:
     return read
 
 
-def _totals(rows) -> dict[tuple[str, int], Decimal]:
+def _totals(rows: Iterable[PostRow]) -> dict[tuple[str, int], Decimal]:
     totals: dict[tuple[str, int], Decimal] = {}
     for row in rows:
         totals[row.scheme, row.year] = totals.get((row.scheme, row.year), Decimal(0)) + row.amount
@@ -222,7 +224,9 @@ def _single_qpv_of_contracts() -> dict[str, int]:
     return {code: ids[0] for code, ids in links.items() if len(ids) == 1}
 
 
-def _years_write(summary: ImportSummary, read: PostsRead, posts: dict, contracts: dict) -> None:
+def _years_write(
+    summary: ImportSummary, read: PostsRead, posts: dict[Any, Any], contracts: dict[Any, Any]
+) -> None:
     existing = {
         (y.post.scheme, y.post.post_id, y.year): y for y in PostYear.objects.select_related("post")
     }
