@@ -131,16 +131,21 @@ def georef_job_create(
     colonnes: Form[str] = "",
     separateur: Form[str] = "",
     encodage: Form[str] = "",
+    noms_colonnes: Form[str] = "fr",
 ):
     """Dépose un fichier CSV ou XLSX et lance son géoréférencement. `colonnes` force des
     colonnes (`lon=Longitude,lat=Latitude`, rôles : lon, lat, x, y, address, number, street,
-    postcode, city, insee) ; sinon elles sont détectées. `format` : csv ou xlsx."""
+    postcode, city, insee) ; sinon elles sont détectées. `format` : csv ou xlsx.
+    `noms_colonnes` : `fr` (défaut : code_qpv, statut, distance_limite_qpv_m…) ou `machine`
+    (qpv_code, status, distance_m…)."""
     user = _allowed(request)
     limit = int(settings.GEOREF_MAX_UPLOAD_BYTES)
     if fichier.size is not None and fichier.size > limit:
         raise HttpError(413, f"fichier trop volumineux : la limite est de {limit} octets.")
     if format not in {"csv", "xlsx"}:
         raise HttpError(400, "format de sortie inconnu : csv ou xlsx.")
+    if noms_colonnes not in {"fr", "machine"}:
+        raise HttpError(400, "noms_colonnes inconnu : fr ou machine.")
     try:
         options = BatchOptions(
             generation=generation,
@@ -148,6 +153,7 @@ def georef_job_create(
             delimiter=separateur or None,
             encoding=encodage or None,
             output_format=format,
+            column_names="machine" if noms_colonnes == "machine" else "fr",
         )
         job = job_create(
             owner=user, upload=fichier, original_name=fichier.name or "fichier.csv", options=options
