@@ -181,6 +181,7 @@ def georef_job(request: HttpRequest, job_id: uuid.UUID):
     response={200: JobOut, 401: Error, 403: Error, 404: Error, 409: Error},
     auth=session_auth,
     url_name="georef_job_resume",
+    summary="Reprendre un traitement en échec",
 )
 def georef_job_resume(request: HttpRequest, job_id: uuid.UUID):
     """Reprend un de vos traitements échoués, à partir de son dernier point de reprise ; 409

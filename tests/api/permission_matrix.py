@@ -14,6 +14,7 @@ from typing import Any
 from quartiers.programmes.models import ProgressEntry
 from tests.contracts.conftest import TODAY
 from tests.core.matrix import NOT_ALLOWED_GET, PUBLIC, Case, Write, none, public, rows
+from tests.georef.permission_matrix import FAILED_JOB_STATE, failed_job_id
 
 OWNER_ONLY = ("401", "403", "404", "404", "200", "404")
 LOGGED_IN = ("401", "403", "200", "200", "200", "200")
@@ -29,6 +30,7 @@ def job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
 
 MATRIX = {
     "api:api-root": Case(args=none, get={"-": ("404",) * 6}),
+    "api:subsidies_csv": Case(args=none, get={"-": ("404",) * 6}),  # no grantor SIRET here
     "api:openapi-json": public(),
     "api:openapi-view": public(),
     "api:georef_point": Case(args=none, get={"-": ("422",) * 6}),
@@ -41,9 +43,12 @@ MATRIX = {
     ),
     "api:georef_job": Case(args=job_id, get={"-": OWNER_ONLY}),
     "api:georef_job_result": Case(args=job_id, get={"-": OWNER_ONLY}),
-    # The owner's job is finished, not failed: 409.
+    # A finished job cannot be resumed (409); the owner's failed one can (200, pending again).
     "api:georef_job_resume": Case(
-        args=job_id, get={}, post={"-": ("401", "403", "404", "404", "409", "404")}
+        args=failed_job_id,
+        get={},
+        post={"-": ("401", "403", "404", "404", "200", "404")},
+        write=Write(body=lambda w, where: {}, state=FAILED_JOB_STATE, json=True),
     ),
     "api:qpv_list": public(),
     "api:qpv": Case(args=lambda world, where: {"code": world["qpv"].code}, get={"-": PUBLIC}),

@@ -46,7 +46,7 @@ from quartiers.indicators.catalogue import catalogue_sync
 from quartiers.indicators.models import Indicator
 from quartiers.organisation.demo import seed_organisation_demo
 from quartiers.organisation.models import Commitment, Organisation, PrefectDelegate
-from quartiers.programmes.models import Measure, ProgressEntry
+from quartiers.programmes.models import Dispositif, Measure, ProgressEntry
 from quartiers.programmes.seed import seed_programmes_demo
 from tests.bodies import action_body, commitment_body
 from tests.contracts.conftest import TODAY
@@ -69,15 +69,36 @@ from tests.helpers import response_close
 
 # Préfecture-only forms (délégués' assignments, dispositifs): an empty POST is invalid (400).
 PREFECTURE_GET = ("login", "403", "403", "403", "200", "200")
-PREFECTURE_POST = ("login", "403", "403", "403", "400", "400")
+PREFECTURE_POST = ("login", "403", "403", "403", "400", "400")  # an invalid body
+PREFECTURE_SAVES = ("login", "403", "403", "403", "redirect", "redirect")  # a valid one
 
 
 def _dispositif():
-    from quartiers.programmes.models import Dispositif
-
     return Dispositif.objects.get_or_create(
         kind="pre", name="PRE (matrice)", commune=Commune.objects.get(insee_code="59172")
     )[0]
+
+
+def _dispositif_body(name: str) -> dict[str, Any]:
+    stored = _dispositif()
+    return {
+        "kind": stored.kind,
+        "name": name,
+        "commune": stored.commune_id,
+        "start_date": "2025-09-01",
+        "end_date": "",
+    }
+
+
+def _delegate_body(world: dict[str, Any], where: str, name: str) -> dict[str, Any]:
+    delegate = world[f"delegate_{where}"]
+    return {
+        "name": name,
+        "email": "",
+        "account": delegate.user_id or "",
+        "contracts": list(delegate.contracts.values_list("pk", flat=True)),
+        "qpvs": list(delegate.qpvs.values_list("pk", flat=True)),
+    }
 
 
 def fmt(world, where):
@@ -222,12 +243,22 @@ MATRIX: dict[str, Case] = {
         ),
     ),
     "programmes:dispositif_create": Case(
-        args=none, get={"-": PREFECTURE_GET}, post={"-": PREFECTURE_POST}
+        args=none,
+        get={"-": PREFECTURE_GET},
+        post={"-": PREFECTURE_SAVES},
+        write=Write(
+            body=lambda w, _: _dispositif_body("Cité éducative (matrice)"),
+            state=rows(Dispositif, name="Cité éducative (matrice)"),
+        ),
     ),
     "programmes:dispositif_edit": Case(
         args=lambda w, _: {"pk": _dispositif().pk},
         get={"-": PREFECTURE_GET},
-        post={"-": PREFECTURE_POST},
+        post={"-": PREFECTURE_SAVES},
+        write=Write(
+            body=lambda w, _: _dispositif_body("PRE revu (matrice)"),
+            state=rows(Dispositif, pk=lambda w, _: _dispositif().pk),
+        ),
     ),
     # contracts: published pages
     "contracts:contract_list": public(),
@@ -324,12 +355,22 @@ MATRIX: dict[str, Case] = {
         get={"in": STAFF_AND_DELEGATES, "out": STAFF_AND_DELEGATES},
     ),
     "organisation:delegate_create": Case(
-        args=none, get={"-": PREFECTURE_GET}, post={"-": PREFECTURE_POST}
+        args=none,
+        get={"-": PREFECTURE_GET},
+        post={"-": PREFECTURE_SAVES},
+        write=Write(
+            body=lambda w, _: {"name": "Délégué de la matrice", "email": "", "account": ""},
+            state=rows(PrefectDelegate, name="Délégué de la matrice"),
+        ),
     ),
     "organisation:delegate_edit": Case(
         args=lambda w, where: {"pk": w[f"delegate_{where}"].pk},
         get={"in": PREFECTURE_GET, "out": PREFECTURE_GET},
-        post={"in": PREFECTURE_POST, "out": PREFECTURE_POST},
+        post={"in": PREFECTURE_SAVES, "out": PREFECTURE_SAVES},
+        write=Write(
+            body=lambda w, where: _delegate_body(w, where, f"Délégué revu ({where})"),
+            state=rows(PrefectDelegate, pk=lambda w, where: w[f"delegate_{where}"].pk),
+        ),
     ),
     # « À traiter »: every logged-in role lands there
     "worklist:todo": Case(args=none, get={"-": ("login", "200", "200", "200", "200", "200")}),

@@ -10,7 +10,7 @@ import io
 from typing import Any
 
 from quartiers.georef.batch import BatchOptions
-from quartiers.georef.job_models import GeorefJob
+from quartiers.georef.job_models import GeorefJob, JobStatus
 from quartiers.georef.jobs.services import job_create, job_run
 from tests.core.matrix import INTERNAL, NOT_ALLOWED_GET, Case, Write, none, public, rows
 
@@ -24,6 +24,14 @@ def job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
 
 def pending_job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
     return {"job_id": world["georef_pending_job"].id}
+
+
+def failed_job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
+    return {"job_id": world["georef_failed_job"].id}
+
+
+# A resume makes the failed job pending again (its owner only).
+FAILED_JOB_STATE = rows(GeorefJob, pk=lambda w, where: w["georef_failed_job"].id)
 
 
 def deposit(world: dict[str, Any], where: str) -> dict[str, Any]:
@@ -46,11 +54,11 @@ MATRIX = {
             state=rows(GeorefJob, pk=lambda w, where: w["georef_pending_job"].id),
         ),
     ),
-    # The owner's job is finished, not failed: « seul un traitement échoué… », redirected.
     "georef:job_resume": Case(
-        args=job_id,
+        args=failed_job_id,
         get={"-": NOT_ALLOWED_GET},
         post={"-": ("login", "403", "404", "404", "redirect", "404")},
+        write=Write(body=lambda w, where: {}, state=FAILED_JOB_STATE),
     ),
 }
 
@@ -65,7 +73,9 @@ def world_extend(world: dict[str, Any]) -> None:
             options=BatchOptions(),
             enqueue=False,
         )
-        for _ in range(2)
+        for _ in range(3)
     ]
     world["georef_job"] = job_run(job_id=jobs[0].id)
     world["georef_pending_job"] = jobs[1]
+    GeorefJob.objects.filter(pk=jobs[2].pk).update(status=JobStatus.FAILED, error_message="Panne")
+    world["georef_failed_job"] = jobs[2]

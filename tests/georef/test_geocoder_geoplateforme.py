@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from quartiers.georef.geocoder import AddressQuery, GeocoderClient, GeocoderConfig
-from quartiers.georef.geocoder.protocols import protocol_detect
+from quartiers.georef.geocoder.types import protocol_detect
 from tests.georef.geocoder_cases import distance_m, geocoder_tester_rows
 from tests.georef.geoplateforme_server import geoplateforme_start
 

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quartiers.contracts.models import Contract
 from quartiers.grants.choices import BudgetSide, Funder
-from quartiers.grants.demo import demo_siret
+from quartiers.grants.demo import CERFA_ASSOCIATION, demo_siret
 from quartiers.grants.models import (
     Application,
     ApplicationDocument,
@@ -36,6 +36,8 @@ from tests.core.matrix import NOT_ALLOWED_GET, STAFF_AND_DELEGATES, Case, Write,
 from tests.grants.conftest import TODAY, granted_make
 
 READERS = ("login", "200", "403", "200", "200", "200")
+# The CERFA's attestation sur l'honneur, as the filing form posts it.
+ATTESTATION_POST = {"attestation": "on", "attestation_name": "Représentant légal (matrice)"}
 FMT = {"fmt": "csv"}
 OBJECT_READ = {
     "in": ("login", "200", "403", "200", "200", "200"),
@@ -157,6 +159,7 @@ MATRIX: dict[str, Case] = {
     "grants:association_list": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
     "grants:association_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
     "grants:agreement_list": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
+    "grants:post_list": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
     "grants:agreement_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
     "grants:budget": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
     "grants:budget_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
@@ -227,7 +230,10 @@ MATRIX: dict[str, Case] = {
     "grants:application_renew": _object_post(OWNER_POST),
     "grants:application_transition": _object_post(
         FILING_POST,
-        write=Write(body=lambda w, where: {"to_status": "deposee"}, state=_APPLICATION),
+        write=Write(
+            body=lambda w, where: {"to_status": "deposee", **ATTESTATION_POST},
+            state=_APPLICATION,
+        ),
     ),
     "grants:agreement_sign": _object_post(
         PREFECTURE_POST,
@@ -311,6 +317,7 @@ def world_extend(world: dict[str, Any]) -> None:
                 "objectives": "—",
                 "target_public": "—",
                 "theme": "emploi",
+                **CERFA_ASSOCIATION,
             },
         )
         budget_line_add(

@@ -19,18 +19,14 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
-from urllib.parse import urlsplit
 
 from quartiers.georef.geocoder.types import (
     NOT_FOUND,
     AddressQuery,
     GeocoderError,
     GeocodeResult,
+    Protocol,
 )
-
-Protocol = Literal["geoplateforme", "addok"]
-PROTOCOLS: tuple[Protocol, ...] = ("geoplateforme", "addok")
 
 # Columns asked back from the CSV endpoint (addok-csv returns all of its columns, which the
 # parser ignores beyond these; the Géoplateforme returns only these).
@@ -84,23 +80,6 @@ DIALECTS: dict[Protocol, Dialect] = {
     ),
     "addok": Dialect("addok", "/search/", "/reverse/", "/search/csv/"),
 }
-
-
-def protocol_detect(*, base_url: str, setting: str = "auto") -> Protocol:
-    """``setting`` when it names a protocol; for "auto", the Géoplateforme for its host or for
-    a path ending in /geocodage (its mount point), addok otherwise."""
-    if setting in PROTOCOLS:
-        return setting  # type: ignore[return-value]
-    if setting != "auto":
-        raise GeocoderError(
-            f"Protocole de géocodage « {setting} » inconnu : geoplateforme, addok ou auto."
-        )
-    parts = urlsplit(base_url)
-    if parts.hostname and parts.hostname.endswith("geopf.fr"):
-        return "geoplateforme"
-    if parts.path.rstrip("/").endswith("/geocodage"):
-        return "geoplateforme"
-    return "addok"
 
 
 # --- answers --------------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Literal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
@@ -97,11 +99,30 @@ class GeocoderConfig:
 
     @property
     def dialect(self) -> str:
-        from quartiers.georef.geocoder.protocols import protocol_detect
-
         return protocol_detect(base_url=self.base_url, setting=self.protocol)
 
     @property
     def service(self) -> str:
         """The service's identity in the cache (two geocoders never share answers)."""
         return self.base_url.rstrip("/")
+
+
+Protocol = Literal["geoplateforme", "addok"]
+PROTOCOLS: tuple[Protocol, ...] = ("geoplateforme", "addok")
+
+
+def protocol_detect(*, base_url: str, setting: str = "auto") -> Protocol:
+    """``setting`` when it names a protocol; for "auto", the Géoplateforme for its host or for
+    a path ending in /geocodage (its mount point), addok otherwise."""
+    if setting in PROTOCOLS:
+        return setting  # type: ignore[return-value]
+    if setting != "auto":
+        raise GeocoderError(
+            f"Protocole de géocodage « {setting} » inconnu : geoplateforme, addok ou auto."
+        )
+    parts = urlsplit(base_url)
+    if parts.hostname and parts.hostname.endswith("geopf.fr"):
+        return "geoplateforme"
+    if parts.path.rstrip("/").endswith("/geocodage"):
+        return "geoplateforme"
+    return "addok"
