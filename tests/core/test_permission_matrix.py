@@ -46,7 +46,7 @@ from quartiers.indicators.catalogue import catalogue_sync
 from quartiers.indicators.models import Indicator
 from quartiers.organisation.demo import seed_organisation_demo
 from quartiers.organisation.models import Commitment, Organisation, PrefectDelegate
-from quartiers.programmes.models import Measure, ProgressEntry
+from quartiers.programmes.models import Dispositif, Measure, ProgressEntry
 from quartiers.programmes.seed import seed_programmes_demo
 from tests.bodies import action_body, commitment_body
 from tests.contracts.conftest import TODAY
@@ -64,20 +64,38 @@ from tests.core.matrix import (
     none,
     public,
     rows,
+    write_case,
 )
 from tests.helpers import response_close
 
-# Préfecture-only forms (délégués' assignments, dispositifs): an empty POST is invalid (400).
+# Préfecture-only forms (délégués' assignments, dispositifs), posted with a valid body.
 PREFECTURE_GET = ("login", "403", "403", "403", "200", "200")
-PREFECTURE_POST = ("login", "403", "403", "403", "400", "400")
+PREFECTURE_POST = ("login", "403", "403", "403", "redirect", "redirect")
 
 
 def _dispositif():
-    from quartiers.programmes.models import Dispositif
-
     return Dispositif.objects.get_or_create(
         kind="pre", name="PRE (matrice)", commune=Commune.objects.get(insee_code="59172")
     )[0]
+
+
+DISPOSITIF_NEW = "Dispositif de la matrice"
+
+
+def _dispositif_body(world, where, name=DISPOSITIF_NEW):
+    commune = Commune.objects.get(insee_code="59172")
+    return {"kind": "pre", "name": name, "commune": commune.pk, "start_date": "", "end_date": ""}
+
+
+def _delegate_body(world, where):
+    delegate = PrefectDelegate.objects.get(pk=world[f"delegate_{where}"].pk)
+    return {
+        "name": f"{delegate.name} (revu par la matrice)",
+        "email": delegate.email,
+        "account": delegate.user_id or "",
+        "contracts": list(delegate.contracts.values_list("pk", flat=True)),
+        "qpvs": list(delegate.qpvs.values_list("pk", flat=True)),
+    }
 
 
 def fmt(world, where):
@@ -221,14 +239,25 @@ MATRIX: dict[str, Case] = {
             state=rows(ProgressEntry, measure=lambda w, x: w["measure"]),
         ),
     ),
-    "programmes:dispositif_create": Case(
-        args=none, get={"-": PREFECTURE_GET}, post={"-": PREFECTURE_POST}
-    ),
-    "programmes:dispositif_edit": Case(
-        args=lambda w, _: {"pk": _dispositif().pk},
-        get={"-": PREFECTURE_GET},
-        post={"-": PREFECTURE_POST},
-    ),
+    # dispositifs: typed in by the préfecture (create, then edit the matrix's PRE)
+    **{
+        name: write_case(args, get={"-": PREFECTURE_GET}, post={"-": PREFECTURE_POST}, **write)
+        for name, args, write in (
+            (
+                "programmes:dispositif_create",
+                none,
+                {"body": _dispositif_body, "state": rows(Dispositif, name=DISPOSITIF_NEW)},
+            ),
+            (
+                "programmes:dispositif_edit",
+                lambda w, _: {"pk": _dispositif().pk},
+                {
+                    "body": lambda w, x: _dispositif_body(w, x, name="PRE (matrice, revu)"),
+                    "state": rows(Dispositif, pk=lambda w, x: _dispositif().pk),
+                },
+            ),
+        )
+    },
     # contracts: published pages
     "contracts:contract_list": public(),
     "contracts:contract_export": public(fmt),
@@ -324,12 +353,22 @@ MATRIX: dict[str, Case] = {
         get={"in": STAFF_AND_DELEGATES, "out": STAFF_AND_DELEGATES},
     ),
     "organisation:delegate_create": Case(
-        args=none, get={"-": PREFECTURE_GET}, post={"-": PREFECTURE_POST}
+        args=none,
+        get={"-": PREFECTURE_GET},
+        post={"-": PREFECTURE_POST},
+        write=Write(
+            body=lambda w, x: {"name": "Délégué de la matrice", "email": "", "account": ""},
+            state=rows(PrefectDelegate, name="Délégué de la matrice"),
+        ),
     ),
     "organisation:delegate_edit": Case(
         args=lambda w, where: {"pk": w[f"delegate_{where}"].pk},
         get={"in": PREFECTURE_GET, "out": PREFECTURE_GET},
         post={"in": PREFECTURE_POST, "out": PREFECTURE_POST},
+        write=Write(
+            body=_delegate_body,
+            state=rows(PrefectDelegate, pk=lambda w, x: w[f"delegate_{x}"].pk),
+        ),
     ),
     # « À traiter »: every logged-in role lands there
     "worklist:todo": Case(args=none, get={"-": ("login", "200", "200", "200", "200", "200")}),
@@ -496,6 +535,8 @@ def _cases() -> Iterator[Any]:
 def _post(client: Client, url: str, case: Case, world: dict[str, Any], where: str):
     if case.write is None:
         return client.post(url, {"matrice": "1"}), None, None
+    if case.write.prepare is not None:
+        case.write.prepare(client, world, where)
     body = case.write.body(world, where)
     before = case.write.state(world, where)
     if case.write.json:
@@ -538,19 +579,11 @@ def test_role_gets_the_expected_answer(world, db, name, method, where):
     assert not wrong_writes, f"{url}: {wrong_writes}"
 
 
-# POSTs that write no business row the matrix can read back (sessions, a form that only
-# stores an upload for its next step), each with the reason.
+# POSTs that write no business row the matrix can read back (the session only), with the
+# reason. Every other write posts a valid body and reads back what it changed.
 WRITES_WITHOUT_STATE = {
     "login": "opens a session",
     "logout": "closes a session",
-    # Not covered yet (each refused role is still checked by its status above): uploads
-    # whose valid body is a data file processed by a worker or the geocoder.
-    "georef:file": "stores an upload for the column step (no row)",
-    "georef:file_columns": "needs the deposit token of georef:file",
-    "api:georef_job_create": "a valid body starts a georeferencing job",
-    "grants:beneficiaries_upload": "a valid body geocodes a beneficiaries' file",
-    "grants:dauphin_import": "a valid body is a Dauphin export",
-    "grants:application_renew": "needs a multi-year agreement (CPO) in the world",
 }
 
 

@@ -148,7 +148,7 @@ def test_a_delegate_cannot_give_the_opinion_outside_their_territory(
     delegate = PrefectDelegate.objects.create(name="Délégué Dunkerque", user=prefect_delegate)
     delegate.contracts.add(call_dk.contract)
     application = application_make(asso_a, call_mel)
-    application_transition(application=application, to_status=S.FILED, user=None)
+    application_transition(application=application, to_status=S.FILED, user=None, **ATTESTATION)
     application_transition(application=application, to_status=S.REVIEW, user=None)
     with pytest.raises(PermissionDenied, match="pas le droit"):
         application_transition(
