@@ -41,3 +41,17 @@ def test_the_qpv_list_keeps_its_filters_in_the_sort_links(client):
     html = client.get("/qpv/?npnru=national&tri=nom").content.decode()
     assert 'href="?npnru=national&amp;tri=-nom#qpv-table"' in html
     assert 'href="?npnru=national&amp;tri=population#qpv-table"' in html
+
+
+def test_the_commune_list_sorts_by_qpv_count_counted_from_the_source_file(client, data_dir):
+    with (data_dir / "qpv" / "qpv2024_nord_communes.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    qpvs: dict[str, set[str]] = {}
+    for row in rows:
+        qpvs.setdefault(row["insee_com"], set()).add(row["code_qp"])
+    counts = {commune: len(codes) for commune, codes in qpvs.items()}
+    html = client.get("/communes/?tri=-qpv").content.decode()
+    body = html.split('data-testid="commune-table"', 1)[1]
+    codes = re.findall(r'<th scope="row">(\d{5})</th>', body)
+    assert [counts[c] for c in codes] == sorted(counts.values(), reverse=True)[: len(codes)]
+    assert len(codes) == min(50, len(counts))

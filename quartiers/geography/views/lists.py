@@ -139,9 +139,19 @@ def _commune_filtered(request: HttpRequest) -> tuple[CommuneFilterForm, int, Que
     return form, generation, communes
 
 
+COMMUNE_SORT = (
+    SortColumn("code", fields=("insee_code",)),
+    SortColumn("nom", value=lambda commune: commune.name),
+    SortColumn("population", fields=("population",)),
+    SortColumn("qpv", fields=("qpv_count",)),
+    SortColumn("population-qpv", fields=("qpv_population",)),
+)
+
+
 def commune_list(request: HttpRequest) -> HttpResponse:
     form, generation, communes = _commune_filtered(request)
-    page = page_get(request, communes)
+    sort = sort_from(request.GET, COMMUNE_SORT, default="nom", anchor="commune-table")
+    page = page_get(request, sort.apply(communes))
     return render(
         request,
         "geography/commune_list.html",
@@ -153,6 +163,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "total": page.paginator.count,
             "exports": _export_links(request, "commune_export"),
+            "sort": sort,
         },
     )
 
