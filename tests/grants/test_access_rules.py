@@ -1,8 +1,10 @@
 """The funding rules asked through the one access policy (`user_can`, `scope`), and the write
 services that check them themselves (an association or a délégué calling them directly is
-refused, nothing written)."""
+refused, nothing written); the scoped application list sorted by column."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -76,3 +78,21 @@ def test_write_services_refuse_who_may_not_manage_associations(
         with pytest.raises(PermissionDenied):
             dauphin_import(path=extract, apply=True, user=user)
     assert list(Association.objects.values_list()) == before
+
+
+def test_the_application_list_sorts_by_amount_requested_and_by_title(
+    client, prefecture_agent, asso_a, asso_b, call_mel
+):
+    asked = {"Atelier B": "3000.00", "Atelier É": "9000.00", "Atelier a": "500.00"}
+    for title, amount in asked.items():
+        application_make(asso_a, call_mel, title=title, asked=amount, cost="10000.00")
+    client.force_login(prefecture_agent)
+
+    def titles(query: str) -> list[str]:
+        html = client.get(f"/financements/?tri={query}").content.decode()
+        body = html.split('data-testid="application-table"', 1)[1]
+        return re.findall(r'/financements/dossiers/[0-9a-f-]+/">([^<]+)</a>', body)
+
+    by_amount = sorted(asked, key=lambda title: float(asked[title]), reverse=True)
+    assert titles("-demande") == by_amount == ["Atelier É", "Atelier B", "Atelier a"]
+    assert titles("action") == ["Atelier a", "Atelier B", "Atelier É"]  # case, accents ignored

@@ -31,19 +31,30 @@ from quartiers.grants.views.common import (
     funding_check,
     steering_check,
 )
+from quartiers.shared.sorting import SortColumn, sort_from
 
 LOCATE_DENIED = "Seule la préfecture relocalise une association."
+
+
+ASSOCIATION_SORT = (
+    SortColumn("nom", value=lambda a: a.name),
+    SortColumn("siret", value=lambda a: a.siret),
+    SortColumn("commune", value=lambda a: a.city),
+    SortColumn("siege", value=lambda a: a.get_qpv_location_display()),
+)
 
 
 def association_list(request: HttpRequest) -> HttpResponse:
     if (denied := steering_check(request, Association)) is not None:
         return denied
+    sort = sort_from(request.GET, ASSOCIATION_SORT, default="nom", anchor="association-table")
     return render(
         request,
         "grants/association_list.html",
         {
             "title": "Associations",
-            "associations": scope_associations(request.user).select_related("qpv"),
+            "associations": sort.rows(scope_associations(request.user).select_related("qpv")),
+            "sort": sort,
             "can_create": user_can(request.user, Perm.EDIT, Association),
             "exports": exports_for("grants:association_export"),
         },
