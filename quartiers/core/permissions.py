@@ -19,13 +19,16 @@ from quartiers.core.access import MESSAGES, Perm, user_can
 __all__ = ["MESSAGES", "internal_required", "permission_check"]
 
 
-def permission_check(request: HttpRequest, perm: Perm, obj: Any = None) -> HttpResponse | None:
-    """None when allowed; a login redirect for anonymous visitors; PermissionDenied otherwise."""
+def permission_check(
+    request: HttpRequest, perm: Perm, obj: Any = None, message: str = ""
+) -> HttpResponse | None:
+    """None when allowed; a login redirect for anonymous visitors; PermissionDenied otherwise
+    (with `message`, or the permission's own)."""
     if user_can(request.user, perm, obj):
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    raise PermissionDenied(MESSAGES.get(perm, "Accès refusé."))
+    raise PermissionDenied(message or MESSAGES.get(perm, "Accès refusé."))
 
 
 def internal_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -16,12 +16,9 @@ from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
-from quartiers.contracts.access import Territory, territory_of
 from quartiers.contracts.choices import Theme
 from quartiers.contracts.models import Contract
-from quartiers.core.access import Perm, role_of, scope
-from quartiers.core.models import Role
-from quartiers.grants.access import association_of
+from quartiers.core.access import Perm, scope
 from quartiers.grants.choices import (
     BOP147_OUTSIDE_QPV_MAX,
     COMMITTED_STATUSES,
@@ -59,16 +56,9 @@ def scope_applications(
 def scope_associations(
     user: Any, queryset: QuerySet[Association] | None = None
 ) -> QuerySet[Association]:
+    """The associations `user` may read (rule: quartiers/grants/access.py)."""
     queryset = Association.objects.all() if queryset is None else queryset
-    role = role_of(user)
-    if role in {Role.ADMIN, Role.AGENT}:
-        return queryset
-    if role == Role.DELEGATE:
-        territory = cast(Territory, territory_of(user))  # a délégué has one
-        ids = scope_applications(user).values("association_id")
-        return queryset.filter(Q(pk__in=ids) | Q(qpv_id__in=territory.qpv_ids))
-    association = association_of(user)
-    return queryset.filter(pk=association.pk) if association else queryset.none()
+    return scope(user, Perm.VIEW_INTERNAL, queryset)
 
 
 # --- Money ----------------------------------------------------------------------------------

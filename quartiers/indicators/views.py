@@ -19,6 +19,7 @@ from quartiers.indicators.keyfigures import key_figures_compute
 from quartiers.indicators.models import Indicator
 from quartiers.indicators.selectors import departement_qpvs, indicator_qpv_table
 from quartiers.shared.charts import Chart, chart_csv, chart_svg
+from quartiers.shared.sorting import SortColumn, sort_from
 
 
 def _svg(chart: Chart) -> HttpResponse:
@@ -47,6 +48,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+INDICATOR_SORT = (
+    SortColumn("rang", value=lambda row: row.rank),
+    SortColumn("qpv", value=lambda row: row.name),
+    SortColumn("communes", value=lambda row: row.communes),
+    SortColumn("valeur", value=lambda row: None if row.suppressed else row.value),
+)
+
+
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(
         Indicator.objects.select_related("numerator", "denominator"), code=code
@@ -54,13 +63,15 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     qpvs = departement_qpvs()
     rows = indicator_qpv_table(indicator=indicator, qpvs=qpvs)
     chart = indicator_chart(indicator=indicator, rows=rows)
+    sort = sort_from(request.GET, INDICATOR_SORT, default="rang", anchor="indicator-table")
     return render(
         request,
         "indicators/indicator_detail.html",
         {
             "title": indicator.label,
             "indicator": indicator,
-            "rows": rows,
+            "rows": sort.rows(rows),
+            "sort": sort,
             "ranked_count": sum(1 for r in rows if r.value is not None),
             "secret_count": sum(1 for r in rows if r.suppressed),
             "aggregate": indicator_aggregate(indicator=indicator, qpv_codes=list(qpvs)),

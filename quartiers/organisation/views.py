@@ -33,6 +33,7 @@ from quartiers.organisation.services import (
 )
 from quartiers.organisation.tables import COMMITMENT_COLUMNS, commitment_rows
 from quartiers.shared.exports import table_response
+from quartiers.shared.sorting import SortColumn, sort_from
 
 CONCERTO = "Mission CONCERTO"
 
@@ -114,10 +115,22 @@ def _filters(request: HttpRequest) -> tuple[CommitmentFilterForm, CommitmentFilt
     )
 
 
+COMMITMENT_SORT = (
+    SortColumn("contrat", value=lambda c: c.contract.code),
+    SortColumn("membre", value=lambda c: c.organisation.acronym),
+    SortColumn("thematique", value=lambda c: c.get_theme_display()),
+    SortColumn("engagement", value=lambda c: c.title),
+    SortColumn("echeance", value=lambda c: c.deadline),
+    SortColumn("statut", value=lambda c: c.get_status_display()),
+    SortColumn("avancement", value=lambda c: c.progress),
+)
+
+
 def commitment_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     today = timezone.localdate()
-    commitments = list(commitments_filtered(filters=filters, today=today))
+    sort = sort_from(request.GET, COMMITMENT_SORT, default="contrat", anchor="commitment-table")
+    commitments = sort.rows(commitments_filtered(filters=filters, today=today))
     editable = (
         set(
             scope(
@@ -138,6 +151,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
             "breadcrumb": [(CONCERTO, None)],
             "form": form,
             "commitments": commitments,
+            "sort": sort,
             "editable_ids": editable,
             "can_create": user_can(request.user, Perm.EDIT),
             "members": Organisation.objects.filter(concerto_member=True),

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from quartiers.georef.job_models import GeorefJob
 from quartiers.programmes.models import ProgressEntry
 from tests.contracts.conftest import TODAY
 from tests.core.matrix import NOT_ALLOWED_GET, PUBLIC, Case, Write, none, public, rows
-from tests.georef.permission_matrix import FAILED_JOB_STATE, failed_job_id
+from tests.georef.permission_matrix import FAILED_JOB, failed_job_id, points_file
 
 OWNER_ONLY = ("401", "403", "404", "404", "200", "404")
 LOGGED_IN = ("401", "403", "200", "200", "200", "200")
@@ -30,25 +31,29 @@ def job_id(world: dict[str, Any], where: str) -> dict[str, Any]:
 
 MATRIX = {
     "api:api-root": Case(args=none, get={"-": ("404",) * 6}),
-    "api:subsidies_csv": Case(args=none, get={"-": ("404",) * 6}),  # no grantor SIRET here
     "api:openapi-json": public(),
     "api:openapi-view": public(),
     "api:georef_point": Case(args=none, get={"-": ("422",) * 6}),
     "api:georef_address": Case(args=none, get={"-": ("422",) * 6}),
-    # Same URL: GET lists one's jobs, POST creates one (without a file: 422 once the session
-    # and the role are checked).
+    # Same URL: GET lists one's jobs, POST creates one (multipart: a hand-made CSV of points).
     "api:georef_jobs": Case(args=none, get={"-": LOGGED_IN}),
     "api:georef_job_create": Case(
-        args=none, get={}, post={"-": ("401", "403", "422", "422", "422", "422")}
+        args=none,
+        get={},
+        post={"-": ("401", "403", "201", "201", "201", "201")},
+        write=Write(
+            body=lambda w, where: {"fichier": points_file("matrice-api.csv"), "format": "csv"},
+            state=rows(GeorefJob, original_name="matrice-api.csv"),
+        ),
     ),
     "api:georef_job": Case(args=job_id, get={"-": OWNER_ONLY}),
     "api:georef_job_result": Case(args=job_id, get={"-": OWNER_ONLY}),
-    # A finished job cannot be resumed (409); the owner's failed one can (200, pending again).
+    # The owner's failed job is queued again (pending): 200.
     "api:georef_job_resume": Case(
         args=failed_job_id,
         get={},
         post={"-": ("401", "403", "404", "404", "200", "404")},
-        write=Write(body=lambda w, where: {}, state=FAILED_JOB_STATE, json=True),
+        write=Write(body=lambda w, where: {}, state=FAILED_JOB, json=True),
     ),
     "api:qpv_list": public(),
     "api:qpv": Case(args=lambda world, where: {"code": world["qpv"].code}, get={"-": PUBLIC}),
@@ -82,6 +87,8 @@ MATRIX = {
         ),
     ),
     "api:dispositif_list": public(),
+    # public, but 404 for everybody while the grantor's SIRET is not configured (as here)
+    "api:subsidies_csv": Case(args=none, get={"-": ("404",) * 6}),
 }
 
 

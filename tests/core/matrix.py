@@ -36,6 +36,8 @@ class Write:
     body: Callable[[dict[str, Any], str], dict[str, Any]]
     state: Callable[[dict[str, Any], str], Any]
     json: bool = False  # the API takes JSON
+    # Run on each role's client before the POST (e.g. a deposit kept in the session).
+    prepare: Callable[[Any, dict[str, Any], str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ def rows(model: Any, **lookups: Any) -> Callable[[dict[str, Any], str], Any]:
         return sorted(map(repr, model.objects.filter(**resolved).values_list()))
 
     return state
+
+
+def write_case(args, *, get, post, body, state, **options: Any) -> Case:
+    """A form's expectations and its valid body with the state it changes, in one call."""
+    return Case(args=args, get=get, post=post, write=Write(body=body, state=state, **options))
 
 
 def none(world: dict[str, Any], where: str) -> dict[str, Any]:

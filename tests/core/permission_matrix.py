@@ -19,7 +19,7 @@ MATRIX: dict[str, Case] = {
     "proconnect_logout_done": Case(
         args=none, get={"-": ("redirect",) * 6}, post={"-": NOT_ALLOWED_GET}
     ),
-    # The footer's mandatory pages: public.
+    # the footer's mandatory pages: public
     "legal_notice": public(),
     "personal_data": public(),
     "accessibility": public(),

@@ -64,13 +64,13 @@ from tests.core.matrix import (
     none,
     public,
     rows,
+    write_case,
 )
 from tests.helpers import response_close
 
-# Préfecture-only forms (délégués' assignments, dispositifs): an empty POST is invalid (400).
+# Préfecture-only forms (délégués' assignments, dispositifs), posted with a valid body.
 PREFECTURE_GET = ("login", "403", "403", "403", "200", "200")
-PREFECTURE_POST = ("login", "403", "403", "403", "400", "400")  # an invalid body
-PREFECTURE_SAVES = ("login", "403", "403", "403", "redirect", "redirect")  # a valid one
+PREFECTURE_POST = ("login", "403", "403", "403", "redirect", "redirect")
 
 
 def _dispositif():
@@ -79,22 +79,19 @@ def _dispositif():
     )[0]
 
 
-def _dispositif_body(name: str) -> dict[str, Any]:
-    stored = _dispositif()
-    return {
-        "kind": stored.kind,
-        "name": name,
-        "commune": stored.commune_id,
-        "start_date": "2025-09-01",
-        "end_date": "",
-    }
+DISPOSITIF_NEW = "Dispositif de la matrice"
 
 
-def _delegate_body(world: dict[str, Any], where: str, name: str) -> dict[str, Any]:
-    delegate = world[f"delegate_{where}"]
+def _dispositif_body(world, where, name=DISPOSITIF_NEW):
+    commune = Commune.objects.get(insee_code="59172")
+    return {"kind": "pre", "name": name, "commune": commune.pk, "start_date": "", "end_date": ""}
+
+
+def _delegate_body(world, where):
+    delegate = PrefectDelegate.objects.get(pk=world[f"delegate_{where}"].pk)
     return {
-        "name": name,
-        "email": "",
+        "name": f"{delegate.name} (revu par la matrice)",
+        "email": delegate.email,
         "account": delegate.user_id or "",
         "contracts": list(delegate.contracts.values_list("pk", flat=True)),
         "qpvs": list(delegate.qpvs.values_list("pk", flat=True)),
@@ -242,24 +239,25 @@ MATRIX: dict[str, Case] = {
             state=rows(ProgressEntry, measure=lambda w, x: w["measure"]),
         ),
     ),
-    "programmes:dispositif_create": Case(
-        args=none,
-        get={"-": PREFECTURE_GET},
-        post={"-": PREFECTURE_SAVES},
-        write=Write(
-            body=lambda w, _: _dispositif_body("Cité éducative (matrice)"),
-            state=rows(Dispositif, name="Cité éducative (matrice)"),
-        ),
-    ),
-    "programmes:dispositif_edit": Case(
-        args=lambda w, _: {"pk": _dispositif().pk},
-        get={"-": PREFECTURE_GET},
-        post={"-": PREFECTURE_SAVES},
-        write=Write(
-            body=lambda w, _: _dispositif_body("PRE revu (matrice)"),
-            state=rows(Dispositif, pk=lambda w, _: _dispositif().pk),
-        ),
-    ),
+    # dispositifs: typed in by the préfecture (create, then edit the matrix's PRE)
+    **{
+        name: write_case(args, get={"-": PREFECTURE_GET}, post={"-": PREFECTURE_POST}, **write)
+        for name, args, write in (
+            (
+                "programmes:dispositif_create",
+                none,
+                {"body": _dispositif_body, "state": rows(Dispositif, name=DISPOSITIF_NEW)},
+            ),
+            (
+                "programmes:dispositif_edit",
+                lambda w, _: {"pk": _dispositif().pk},
+                {
+                    "body": lambda w, x: _dispositif_body(w, x, name="PRE (matrice, revu)"),
+                    "state": rows(Dispositif, pk=lambda w, x: _dispositif().pk),
+                },
+            ),
+        )
+    },
     # contracts: published pages
     "contracts:contract_list": public(),
     "contracts:contract_export": public(fmt),
@@ -357,19 +355,19 @@ MATRIX: dict[str, Case] = {
     "organisation:delegate_create": Case(
         args=none,
         get={"-": PREFECTURE_GET},
-        post={"-": PREFECTURE_SAVES},
+        post={"-": PREFECTURE_POST},
         write=Write(
-            body=lambda w, _: {"name": "Délégué de la matrice", "email": "", "account": ""},
+            body=lambda w, x: {"name": "Délégué de la matrice", "email": "", "account": ""},
             state=rows(PrefectDelegate, name="Délégué de la matrice"),
         ),
     ),
     "organisation:delegate_edit": Case(
         args=lambda w, where: {"pk": w[f"delegate_{where}"].pk},
         get={"in": PREFECTURE_GET, "out": PREFECTURE_GET},
-        post={"in": PREFECTURE_SAVES, "out": PREFECTURE_SAVES},
+        post={"in": PREFECTURE_POST, "out": PREFECTURE_POST},
         write=Write(
-            body=lambda w, where: _delegate_body(w, where, f"Délégué revu ({where})"),
-            state=rows(PrefectDelegate, pk=lambda w, where: w[f"delegate_{where}"].pk),
+            body=_delegate_body,
+            state=rows(PrefectDelegate, pk=lambda w, x: w[f"delegate_{x}"].pk),
         ),
     ),
     # « À traiter »: every logged-in role lands there
@@ -537,6 +535,8 @@ def _cases() -> Iterator[Any]:
 def _post(client: Client, url: str, case: Case, world: dict[str, Any], where: str):
     if case.write is None:
         return client.post(url, {"matrice": "1"}), None, None
+    if case.write.prepare is not None:
+        case.write.prepare(client, world, where)
     body = case.write.body(world, where)
     before = case.write.state(world, where)
     if case.write.json:
@@ -579,19 +579,11 @@ def test_role_gets_the_expected_answer(world, db, name, method, where):
     assert not wrong_writes, f"{url}: {wrong_writes}"
 
 
-# POSTs that write no business row the matrix can read back (sessions, a form that only
-# stores an upload for its next step), each with the reason.
+# POSTs that write no business row the matrix can read back (the session only), with the
+# reason. Every other write posts a valid body and reads back what it changed.
 WRITES_WITHOUT_STATE = {
     "login": "opens a session",
     "logout": "closes a session",
-    # Not covered yet (each refused role is still checked by its status above): uploads
-    # whose valid body is a data file processed by a worker or the geocoder.
-    "georef:file": "stores an upload for the column step (no row)",
-    "georef:file_columns": "needs the deposit token of georef:file",
-    "api:georef_job_create": "a valid body starts a georeferencing job",
-    "grants:beneficiaries_upload": "a valid body geocodes a beneficiaries' file",
-    "grants:dauphin_import": "a valid body is a Dauphin export",
-    "grants:application_renew": "needs a multi-year agreement (CPO) in the world",
 }
 
 

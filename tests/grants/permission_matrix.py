@@ -32,12 +32,11 @@ from quartiers.grants.services.applications import (
     document_add,
 )
 from quartiers.grants.services.associations import association_account_link
+from quartiers.grants.services.dauphin import COLUMNS as DAUPHIN_COLUMNS
 from tests.core.matrix import NOT_ALLOWED_GET, STAFF_AND_DELEGATES, Case, Write, none, rows
 from tests.grants.conftest import TODAY, granted_make
 
 READERS = ("login", "200", "403", "200", "200", "200")
-# The CERFA's attestation sur l'honneur, as the filing form posts it.
-ATTESTATION_POST = {"attestation": "on", "attestation_name": "Représentant légal (matrice)"}
 FMT = {"fmt": "csv"}
 OBJECT_READ = {
     "in": ("login", "200", "403", "200", "200", "200"),
@@ -58,6 +57,10 @@ FILING_POST = {
     "in": ("login", "redirect", "403", "403", "redirect", "redirect"),
     "out": ("login", "404", "403", "404", "redirect", "redirect"),
 }
+
+
+# Filing: the CERFA's attestation signed by the legal representative.
+FILING = {"to_status": "deposee", "attestation": "on", "attestation_name": "Camille Présidente"}
 
 
 def application(world: dict[str, Any], where: str) -> dict[str, Any]:
@@ -96,7 +99,7 @@ CONTENT = [name for name in CONTENT_FIELDS if name not in ("starts_on", "ends_on
 
 def _content(world: dict[str, Any], where: str, **changes: Any) -> dict[str, Any]:
     app = Application.objects.get(pk=_app(world, where).pk)
-    data = {name: getattr(app, name) for name in CONTENT}
+    data = {name: "" if getattr(app, name) is None else getattr(app, name) for name in CONTENT}
     data.update(
         qpvs=list(app.qpvs.values_list("pk", flat=True)),
         starts_on=app.starts_on.isoformat() if app.starts_on else "",
@@ -138,6 +141,25 @@ def _later_steps(owner: Association, call: CallForProjects, where: str, world: d
     )
     for step, application in steps.items():
         world[f"grant_{step}_{where}"] = application
+    cpo = granted_make(owner, call, "10000", title=f"Matrice CPO ({where})")
+    agreement_sign(
+        application=cpo,
+        kind="cpo",
+        reference=f"CPO-matrice-{where}",
+        signed_on=TODAY,
+        years=2,
+        user=None,
+    )
+    CallForProjects.objects.get_or_create(
+        contract=call.contract,
+        year=call.year + 1,
+        defaults={
+            "title": f"Appel matrice {call.contract.code} {call.year + 1}",
+            "opens_on": f"{call.year}-10-01",
+            "pre_application_deadline": f"{call.year}-11-30",
+        },
+    )
+    world[f"grant_cpo_{where}"] = cpo
 
 
 def _budget_line(world: dict[str, Any], where: str) -> dict[str, Any]:
@@ -147,6 +169,26 @@ def _budget_line(world: dict[str, Any], where: str) -> dict[str, Any]:
 def _pdf(world: dict[str, Any], where: str) -> dict[str, Any]:
     pdf = SimpleUploadedFile("budget.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
     return {"kind": "statuts", "title": "Statuts (matrice)", "file": pdf}
+
+
+DAUPHIN_NUMBER = "25-MATRICE"
+
+
+def _dauphin(world: dict[str, Any], where: str) -> dict[str, Any]:
+    qpv = Contract.objects.get(code="CN05902M").qpvs.order_by("code").first()
+    line = (
+        f"{DAUPHIN_NUMBER};2025;CN05902M;{demo_siret(905)};;Association Dauphin (matrice);"
+        f"Atelier numérique;education;bop147;10000.00;5000.00;;deposee;{qpv.code}"
+    )
+    content = ";".join(DAUPHIN_COLUMNS) + "\n" + line + "\n"
+    upload = SimpleUploadedFile("dauphin.csv", content.encode(), "text/csv")
+    return {"file": upload, "apply": "on"}
+
+
+def _beneficiaries(world: dict[str, Any], where: str) -> dict[str, Any]:
+    """Three beneficiaries by position (hand-written; Lille, Roubaix, Valenciennes)."""
+    rows_ = b"longitude;latitude\n3.0633;50.6369\n3.1746;50.6942\n3.5234;50.3570\n"
+    return {"file": SimpleUploadedFile("beneficiaires.csv", rows_, "text/csv")}
 
 
 MATRIX: dict[str, Case] = {
@@ -159,11 +201,11 @@ MATRIX: dict[str, Case] = {
     "grants:association_list": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
     "grants:association_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
     "grants:agreement_list": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
-    "grants:post_list": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
     "grants:agreement_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
     "grants:budget": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
     "grants:budget_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
     "grants:targeting": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
+    "grants:post_list": Case(args=none, get={"-": STAFF_AND_DELEGATES}),
     "grants:targeting_export": Case(args=lambda w, _: FMT, get={"-": STAFF_AND_DELEGATES}),
     "grants:my_association": Case(
         args=none, get={"-": ("login", "redirect", "403", "redirect", "redirect", "redirect")}
@@ -180,10 +222,15 @@ MATRIX: dict[str, Case] = {
             state=rows(Association, name="Association créée par la matrice"),
         ),
     ),
+    # A hand-made extract of one application, applied: the préfecture only.
     "grants:dauphin_import": Case(
         args=none,
         get={"-": ("login", "403", "403", "403", "200", "200")},
-        post={"-": ("login", "403", "403", "403", "400", "400")},
+        post={"-": ("login", "403", "403", "403", "200", "200")},
+        write=Write(
+            body=_dauphin,
+            state=rows(Application, dauphin_number=DAUPHIN_NUMBER),
+        ),
     ),
     # the association files for itself; the préfecture first picks the association
     "grants:application_create": Case(
@@ -226,14 +273,23 @@ MATRIX: dict[str, Case] = {
         OWNER_POST,
         write=Write(body=_pdf, state=rows(ApplicationDocument, application=_app)),
     ),
-    "grants:beneficiaries_upload": _object_post(OWNER_POST),
-    "grants:application_renew": _object_post(OWNER_POST),
+    # Beneficiaries' positions (no geocoding): the measured counts are written on the draft.
+    "grants:beneficiaries_upload": _object_post(
+        OWNER_POST,
+        write=Write(body=_beneficiaries, state=_APPLICATION),
+    ),
+    # Year 2 of a two-year CPO: a new draft copied from year 1.
+    "grants:application_renew": _object_post(
+        OWNER_POST,
+        args=_at("cpo"),
+        write=Write(
+            body=lambda w, where: {},
+            state=rows(Application, agreement=lambda w, where: w[f"grant_cpo_{where}"].agreement),
+        ),
+    ),
     "grants:application_transition": _object_post(
         FILING_POST,
-        write=Write(
-            body=lambda w, where: {"to_status": "deposee", **ATTESTATION_POST},
-            state=_APPLICATION,
-        ),
+        write=Write(body=lambda w, where: FILING, state=_APPLICATION),
     ),
     "grants:agreement_sign": _object_post(
         PREFECTURE_POST,

@@ -49,6 +49,7 @@ from quartiers.contracts.tables import ACTION_COLUMNS, action_rows
 from quartiers.core.access import Perm, scope
 from quartiers.core.audit import audit_for
 from quartiers.shared.exports import table_response
+from quartiers.shared.sorting import SortColumn, sort_from
 
 
 def _action(pk: int) -> Action:
@@ -327,6 +328,16 @@ def _filters(request: HttpRequest) -> tuple[FollowUpFilterForm, ActionFilters]:
     )
 
 
+FOLLOW_UP_SORT = (
+    SortColumn("contrat", value=lambda a: a.contract.code),
+    SortColumn("action", value=lambda a: a.title),
+    SortColumn("thematique", value=lambda a: a.get_theme_display()),
+    SortColumn("chef", value=lambda a: a.lead_name),
+    SortColumn("statut", value=lambda a: a.get_status_display()),
+    SortColumn("avancement", value=lambda a: a.progress),
+)
+
+
 @internal_required
 def follow_up(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
@@ -335,6 +346,7 @@ def follow_up(request: HttpRequest) -> HttpResponse:
     late, upcoming = milestones_watch(actions=actions, today=today)
     action_list = list(actions)
     bars, months, today_pct = gantt(actions=action_list, today=today)
+    sort = sort_from(request.GET, FOLLOW_UP_SORT, default="contrat", anchor="followed-actions")
     query = request.GET.urlencode()
     return render(
         request,
@@ -347,7 +359,8 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             ],
             "form": form,
             "filters": filters,
-            "actions": action_list,
+            "actions": sort.rows(action_list),
+            "sort": sort,
             "late": late,
             "upcoming": upcoming,
             "days": FOLLOW_UP_DAYS,

@@ -43,6 +43,7 @@ from quartiers.core.pagecache import public_page
 from quartiers.core.uploads.handler import upload_limit, upload_refusal
 from quartiers.geography.selectors import departement_current
 from quartiers.shared.exports import table_response
+from quartiers.shared.sorting import SortColumn, sort_from
 
 LIST_TITLE = "Contrats de ville « quartiers 2030 »"
 
@@ -51,10 +52,20 @@ def _generation(request: HttpRequest) -> int:
     return 2015 if request.GET.get("generation") == "2015" else 2024
 
 
-@public_page()
+CONTRACT_SORT = (
+    SortColumn("code", value=lambda c: c.code),
+    SortColumn("nom", value=lambda c: c.name),
+    SortColumn("statut", value=lambda c: c.get_status_display()),
+    SortColumn("signature", value=lambda c: c.signed_on or c.signing_planned_on),
+    SortColumn("qpv", value=lambda c: c.qpv_count),
+)
+
+
+@public_page(params=("tri",))
 def contract_list_view(request: HttpRequest) -> HttpResponse:
     generation = _generation(request)
-    contracts = list(contract_list(generation=generation))
+    sort = sort_from(request.GET, CONTRACT_SORT, default="code", anchor="contract-table")
+    contracts = sort.rows(contract_list(generation=generation))
     return render(
         request,
         "contracts/contract_list.html",
@@ -62,6 +73,7 @@ def contract_list_view(request: HttpRequest) -> HttpResponse:
             "title": LIST_TITLE if generation == 2024 else "Contrats de ville 2015–2023",
             "breadcrumb": [("Contrats", None)],
             "contracts": contracts,
+            "sort": sort,
             "generation": generation,
             "shared_total": sum(1 for c in contracts if c.uncertain_count),
             "uncertain_qpvs": contract_uncertain_qpvs(generation=generation),

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_record
 from quartiers.grants.identifiers import rna_check, siren_check, siren_of, siret_check
 from quartiers.grants.models import Association, AssociationMembership
@@ -48,6 +49,7 @@ ASSOCIATION_FIELDS = (
 
 
 def association_create(*, values: dict[str, Any], user: Any) -> Association:
+    access_require(user, Perm.EDIT, Association)  # the préfecture registers associations
     ids = association_identifiers_check(
         siret=values["siret"],
         rna_number=values.get("rna_number", ""),

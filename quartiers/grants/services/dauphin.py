@@ -18,9 +18,11 @@ from django.db import transaction
 
 from quartiers.contracts.choices import Theme
 from quartiers.contracts.models import Contract
+from quartiers.core.access import Perm, access_require
 from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
 from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.models import QPV
+from quartiers.grants.access import Steering
 from quartiers.grants.choices import (
     FUND_FUNDER,
     AidForm,
@@ -315,9 +317,13 @@ def _rows_parse(lines: Iterator[str], name: str) -> list[DauphinRow]:
     return parsed
 
 
-def dauphin_import(*, path: Path, apply: bool = False, name: str = "") -> ImportSummary:
+def dauphin_import(
+    *, path: Path, apply: bool = False, name: str = "", user: Any = None
+) -> ImportSummary:
     """Read the extract once (streamed: a row limit, never the whole file in memory), refuse
-    it at the first error (file, line, column), else apply."""
+    it at the first error (file, line, column), else apply. The préfecture only (`user` None:
+    the system, a management command)."""
+    access_require(user, Perm.EDIT, Steering)
     path = Path(path)
     name = name or path.name
     with path.open("rb", buffering=0) as raw:

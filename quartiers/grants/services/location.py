@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_record
 from quartiers.geography.models import QPV
 from quartiers.georef.engine import (
@@ -265,6 +266,7 @@ def association_relocate(
     *, association: Association, user: Any, client: GeocoderClient | None = None
 ) -> Association:
     """Locate again (geocoding the address anew unless coordinates were typed) and save."""
+    access_require(user, Perm.EDIT, association)
     before = association.get_qpv_location_display()
     association_locate(association=association, client=client)
     with transaction.atomic():

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from quartiers.grants.models import PostScheme
-from quartiers.grants.permissions import STAFF_READERS, access_check
+from quartiers.grants.models import FundedPost, PostScheme
 from quartiers.grants.posts import posts_anomalies, posts_table, posts_years
+from quartiers.grants.views.common import steering_check
 
 
 def post_list(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    if (denied := steering_check(request, FundedPost)) is not None:
         return denied
     scheme = request.GET.get("dispositif", "")
     scheme = scheme if scheme in PostScheme.values else ""
