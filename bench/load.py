@@ -6,6 +6,7 @@ Usage:
   .venv/bin/python bench/load.py [--users 50] [--seconds 30] [--think 1] [--workers 3]
                                  [--threads 4] [--postgres] [--no-page-cache]
   DATABASE_URL=postgres://… .venv/bin/python bench/load.py   # an empty PostgreSQL database
+  .venv/bin/python bench/load.py --logged-in [...]   # agents and délégués: bench/load_logged_in.py
 
 Sets up the demo data (`manage.py migrate` + `demo_setup`) in a throwaway SQLite file, in a
 throwaway PostgreSQL 15 cluster (`--postgres`: /usr/lib/postgresql/15/bin, a free port,
