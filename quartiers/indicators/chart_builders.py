@@ -9,7 +9,7 @@ from quartiers.indicators.contract_sets import Scorecard
 from quartiers.indicators.evaluation import Evolution, evolution_compute, indicator_series
 from quartiers.indicators.keyfigures import POPULATION_CODE, KeyFigures
 from quartiers.indicators.models import Indicator, TerritoryKind
-from quartiers.indicators.selectors import QpvValueRow, departement_qpvs
+from quartiers.indicators.selectors import QpvValueRow, departement_qpv_codes
 from quartiers.shared.charts import Bar, Chart
 
 OURS = "Calcul sur les données importées"
@@ -140,7 +140,7 @@ CONTRACT_SUFFIXES = ["contrat", "tous les QPV"]
 
 def contract_chart(*, scorecard: Scorecard) -> Chart:
     """The contract's rates next to those of all the département's QPV (patterns, labels)."""
-    codes = list(departement_qpvs())
+    codes = departement_qpv_codes()
     bars, sources = [], set()
     for row in scorecard.rows:
         if row.indicator.unit != "%":

@@ -118,7 +118,7 @@ def choropleth_compute(*, indicator: Indicator) -> Choropleth:
 def choropleth_document(*, choropleth: Choropleth) -> dict[str, object]:
     """GeoJSON of the département's QPV (simplified outlines) with the values joined."""
     indicator = choropleth.indicator
-    qpvs = departement_qpvs()
+    qpvs = departement_qpvs(contours=True)
     by_code = {r.code: r for r in choropleth.rows}
     features = qpv_features(
         qpvs=[qpvs[code] for code in sorted(qpvs)],

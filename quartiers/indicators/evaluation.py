@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -75,6 +76,12 @@ def indicator_series(
     rows = IndicatorValue.objects.filter(
         indicator=indicator, territory_kind=territory_kind, territory_code=territory_code
     )
+    return series_points(rows)
+
+
+def series_points(rows: Iterable[IndicatorValue]) -> list[SeriesPoint]:
+    """The series of one indicator and territory from its values (already loaded), oldest
+    first."""
     points = [
         SeriesPoint(
             period=r.period,

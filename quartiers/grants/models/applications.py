@@ -151,7 +151,17 @@ class Application(models.Model):
     def year(self) -> int:
         return self.call.year
 
-    def _lines_total(self, **filters: object) -> Decimal:
+    def _lines_total(self, **filters: str) -> Decimal:
+        """Sum of the budget lines matching `filters` (field → value); from the prefetched
+        lines when the list prefetched them (`prefetch_related("budget_lines")`: one query
+        for a whole table instead of one per row and column)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("budget_lines")
+        if prefetched is not None:
+            return money_sum(
+                line.amount
+                for line in prefetched
+                if all(getattr(line, name) == value for name, value in filters.items())
+            )
         return money_sum(self.budget_lines.filter(**filters).values_list("amount", flat=True))
 
     @property

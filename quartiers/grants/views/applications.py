@@ -66,7 +66,7 @@ def _applications(request: HttpRequest):
     year = request.GET.get("annee", "")
     if year.isdigit():
         queryset = queryset.filter(call__year=int(year))
-    return queryset.prefetch_related("qpvs")
+    return queryset.prefetch_related("qpvs", "budget_lines")
 
 
 def application_list(request: HttpRequest) -> HttpResponse:
