@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from quartiers.georef import native
+from quartiers.georef.contours import LAMBERT93
 from quartiers.georef.index import GeorefIndex
 
 
@@ -50,13 +51,14 @@ def metric_sweep(index: GeorefIndex, crs: str) -> Sweep:
     return index._sweeps[crs]
 
 
-def sweeps_build(index: GeorefIndex) -> None:
-    """Build the structures of every metric CRS of the index now (nothing without the
-    extension: the shapely fallback needs none)."""
-    if native.extension is None:
-        return
-    for crs in np.unique(index.crs).tolist():
-        metric_sweep(index, str(crs))
+def sweeps_build(index: GeorefIndex, *, crs: str = LAMBERT93) -> None:
+    """Build now the structure of ``crs`` when the index has contours in it (nothing without
+    the extension: the shapely fallback needs none). The loader builds Lambert-93's before
+    writing the disk cache (Nord: 1.3 s of CPU, 33 MB; all of metropolitan France: 2.5 s,
+    90 MB); an overseas UTM zone's is built on its first far point (up to 2 s), in
+    memory only, so that a process does not hold 200 MB for zones it never measures."""
+    if native.extension is not None and (index.crs == crs).any():
+        metric_sweep(index, crs)
 
 
 def _sweep_build(index: GeorefIndex, crs: str) -> Sweep:
