@@ -37,11 +37,14 @@ def far_distances_fill(
     todo: np.ndarray,
     distance: np.ndarray,
     nearest: np.ndarray,
+    *,
+    l93: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
     """Exact nearest-boundary distance of the points farther than the band.
 
     Each point is measured in the metric CRS of the territory (contours sharing a CRS) whose
-    bounding box is nearest in degrees: territories are hundreds of km apart.
+    bounding box is nearest in degrees: territories are hundreds of km apart. ``l93``: the
+    points' Lambert-93 coordinates when the input gave them, used as they are there.
     """
     idx = np.flatnonzero(todo)
     if not len(idx):
@@ -62,24 +65,27 @@ def far_distances_fill(
             continue
         out_d = np.empty(len(pts))
         out_p = np.empty(len(pts), dtype=np.int64)
-        if native.extension is None:
-            tx, ty = _projected(str(crs), lon[pts], lat[pts], None)
+        ext = native.extension
+        if l93 is not None and str(crs) == LAMBERT93:
+            tx, ty = np.ascontiguousarray(l93[0][pts]), np.ascontiguousarray(l93[1][pts])
+        else:
+            tx, ty = _projected(str(crs), lon[pts], lat[pts], ext)
+        if ext is None:
             _nearest_shapely(index, str(crs), tx, ty, out_d, out_p)
         else:
-            _nearest_compiled(native.extension, index, str(crs), lon[pts], lat[pts], out_d, out_p)
+            _nearest_compiled(ext, index, str(crs), tx, ty, out_d, out_p)
         distance[pts] = out_d
         nearest[pts] = out_p
 
 
 def _nearest_compiled(
-    ext: ModuleType, index: GeorefIndex, crs: str, lon: np.ndarray, lat: np.ndarray,
+    ext: ModuleType, index: GeorefIndex, crs: str, tx: np.ndarray, ty: np.ndarray,
     out_d: np.ndarray, out_p: np.ndarray,
 ) -> None:  # fmt: skip
-    """Nearest boundary of the points by the extension: their cell's segment list inside the
-    grid, the outward sweep outside."""
+    """Nearest boundary of the points (metric x, y) by the extension: their cell's segment list
+    inside the grid, the outward sweep outside."""
     sweep = metric_sweep(index, crs)
     seg = index.segments
-    tx, ty = _projected(crs, lon, lat, ext)
     done = np.empty(len(tx), dtype=np.bool_)
     npoly = len(index.codes)
     owner = np.repeat(np.arange(npoly, dtype=np.int32), np.diff(seg.start))  # checked offsets

@@ -29,11 +29,12 @@ def test_the_compiled_lambert93_projection_is_pyprojs(compiled):
     assert np.abs(x - px).max() < 1e-6 and np.abs(y - py).max() < 1e-6
 
 
-def _shapely_distances(contours, lon, lat):
+def _shapely_distances(contours, lon, lat, *, crs="EPSG:4326"):
+    """Distance of each point to the nearest contour boundary, in Lambert-93 (shapely)."""
     to_l93 = pyproj.Transformer.from_crs("EPSG:4326", L93, always_xy=True)
     project = lambda xy: np.column_stack(to_l93.transform(*xy.T))  # noqa: E731
     boundaries = [shapely.boundary(shapely.transform(g, project)) for _, g in contours]
-    pts = shapely.points(*to_l93.transform(lon, lat))
+    pts = shapely.points(lon, lat) if crs == L93 else shapely.points(*to_l93.transform(lon, lat))
     return np.array([shapely.distance(pts, b) for b in boundaries]).min(axis=0)
 
 
@@ -47,6 +48,15 @@ def test_far_points_get_shapelys_distance_to_the_nearest_boundary(
     assert np.allclose(result.distance_m, _shapely_distances(nord_contours, lon, lat), atol=1e-6)
     assert (result.distance_m > 10).mean() > 0.95
     assert result.distance_m[2] > 300_000  # Nantes: from the outward sweep, beyond the grid
+
+
+def test_lambert93_input_is_measured_on_its_own_coordinates(backend, nord_index, nord_contours):
+    rng = np.random.default_rng(9)
+    x, y = rng.uniform(640_000, 760_000, 2_000), rng.uniform(6_980_000, 7_110_000, 2_000)
+    result = locate(nord_index, x, y, crs=L93, distances="exact")
+    expected = _shapely_distances(nord_contours, x, y, crs=L93)
+    assert np.allclose(result.distance_m, expected, atol=1e-6)
+    assert (result.distance_m > 10).mean() > 0.9
 
 
 def test_large_inputs_split_on_two_threads_give_the_same_distances(compiled, nord_index):
