@@ -11,7 +11,9 @@ setup(
     ext_modules=[
         Extension(
             "quartiers.georef.native._georef",
-            sources=[f"{NATIVE}/{name}.c" for name in ("_georef", "engine", "distances", "lines")],
+            sources=[
+                f"{NATIVE}/{name}.c" for name in ("_georef", "engine", "distances", "far", "lines")
+            ],
             depends=[f"{NATIVE}/georef.h"],
             # -fno-wrapv undoes Python's -fwrapv (signed overflow defined), which costs the
             # parsing loop about 15 %; the loops never overflow a signed integer.

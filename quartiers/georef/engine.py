@@ -90,7 +90,8 @@ def locate(
     tolerance = index.band_m if tolerance_m is None else float(tolerance_m)
     if tolerance > index.band_m and distances != "exact":
         raise ValueError("tolerance_m larger than the index band: use distances='exact'")
-    lon, lat = _as_lonlat(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64), crs)
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    lon, lat = _as_lonlat(x, y, crs)
     lon, lat = np.ascontiguousarray(lon), np.ascontiguousarray(lat)
     n = len(lon)
     primary = np.empty(n, dtype=np.int32)
@@ -105,7 +106,8 @@ def locate(
         members_poly.append(poly)
     if distances == "exact":
         todo = np.isnan(distance) & np.isfinite(lon) & np.isfinite(lat)
-        far_distances_fill(index, lon, lat, todo, distance, nearest)
+        l93 = (x, y) if crs == LAMBERT93 else None  # not projected back and forth
+        far_distances_fill(index, lon, lat, todo, distance, nearest, l93=l93)
     status = np.empty(n, dtype=np.int8)
     native.loops().status_finalize(lon, lat, primary, distance, tolerance, status)
     return LocateResult(

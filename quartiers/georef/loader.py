@@ -31,6 +31,7 @@ from quartiers.georef import index_cache
 from quartiers.georef.contours import WGS84
 from quartiers.georef.engine import Distances, LocateResult, locate
 from quartiers.georef.index import GeorefIndex, index_build
+from quartiers.georef.sweeps import sweeps_build
 
 logger = logging.getLogger(__name__)
 
@@ -151,6 +152,7 @@ def _index_from_registry(*, generation: int, band_m: float) -> GeorefIndex:
     except (OSError, ValueError, KeyError) as exc:
         logger.warning("georef: index cache %s unreadable (%s), rebuilt", path, exc)
     index = index_build(contours, generation=generation, band_m=band_m)
+    sweeps_build(index)  # the exact distances' structure (Lambert-93), kept on disk with it
     try:
         index_cache.index_save(index, path)
     except OSError as exc:

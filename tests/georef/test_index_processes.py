@@ -60,7 +60,7 @@ def _job_codes(env: dict[str, str], tmp: Path, points: list[tuple[float, float]]
     output = tmp / "media" / "georef" / "jobs" / job_id / "resultat.csv"
     _wait(output.exists, 120, "traitement par le worker")
     rows = list(csv.DictReader(io.StringIO(output.read_bytes()[3:].decode()), delimiter=";"))
-    return [row["qpv_code"] or None for row in rows]
+    return [row["code_qpv"] or None for row in rows]
 
 
 def test_servers_and_workers_answer_with_the_new_contours_after_a_cli_import(tmp_path, data_dir):

@@ -1,12 +1,12 @@
 """The georef engine's compiled loops: the CPython extension ``_georef`` (C sources here:
-``engine.c``, ``distances.c``, ``lines.c``, wrapped by ``_georef.c``), built at install time by
-``pip install -e .`` (setup.py; ``make venv`` runs it). No compiler is ever called at run time.
+``engine.c``, ``distances.c``, ``far.c``, ``lines.c``, wrapped by ``_georef.c``), built at
+install time by ``pip install -e .`` (setup.py; ``make venv`` runs it). No compiler is ever
+called at run time.
 
 Without the extension (not built, or ``GEOREF_NATIVE=0``), the engine runs the same loops in
-plain numpy (``fallback.py``) and the exact far distances through shapely; the CSV fast path is
-then off (the generic path writes the same bytes). Slower, same answers: the tests check both
-against shapely. A missing extension is logged once, as an error.
-"""
+plain numpy (``fallback.py``), the exact far distances through shapely's STRtree and pyproj;
+the CSV fast path is then off (the generic path writes the same bytes). Slower, same answers:
+the tests check both against shapely. A missing extension is logged once, as an error."""
 
 from __future__ import annotations
 

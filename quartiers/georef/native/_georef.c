@@ -1,5 +1,5 @@
 /* quartiers.georef.native._georef: the CPython extension around the compiled loops (engine.c,
- * distances.c, lines.c), built at install time by setuptools (setup.py, `pip install -e .`).
+ * distances.c, far.c, lines.c), built at install time by setuptools (setup.py, `pip install -e .`).
  *
  * Arrays come through the buffer protocol: each must be C-contiguous, of the expected kind and
  * item size (TypeError otherwise) and of the expected length (ValueError). Values read from the
@@ -25,7 +25,7 @@ static void buffers_release(Buffers *b)
     b->count = 0;
 }
 
-/* kind: 'f' float64, 'i' signed integer, 'u' unsigned integer, '?' bool. */
+/* kind: 'f' float64, 's' float32, 'i' signed integer, 'u' unsigned integer, '?' bool. */
 static int format_ok(const char *format, char kind, Py_ssize_t itemsize, Py_ssize_t actual)
 {
     if (!format)
@@ -37,6 +37,8 @@ static int format_ok(const char *format, char kind, Py_ssize_t itemsize, Py_ssiz
     switch (kind) {
     case 'f':
         return *format == 'd';
+    case 's':
+        return *format == 'f';
     case 'i':
         return strchr("bhilq", *format) != NULL;
     case 'u':
@@ -410,6 +412,123 @@ fail:
     return result;
 }
 
+/* The grid of distances.c has nx × ny cells: nx, ny positive and their product an array size. */
+static int grid_ok(long long nx, long long ny, double size)
+{
+    return nx > 0 && ny > 0 && nx <= (INT64_MAX - 1) / ny && size > 0.0 && isfinite(size);
+}
+
+static PyObject *py_cell_segments(PyObject *self, PyObject *args)
+{
+    PyObject *occx, *occy, *ocell_start, *ocell_item, *obox, *ofirst, *olast, *osx, *osy;
+    PyObject *oseg_start, *oseg_id, *oseg_low;
+    double radius;
+    int fill;
+    if (!PyArg_ParseTuple(args, "OOdOOOOOOOOOOp", &occx, &occy, &radius, &ocell_start,
+                          &ocell_item, &obox, &ofirst, &olast, &osx, &osy, &oseg_start, &oseg_id,
+                          &oseg_low, &fill))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 ncells, n1, nstart, nitem, nbox, m, m1, nsx, nsy, nseg_start, nlist, n2;
+    GET(ccx, const double, occx, 'f', 0, &ncells);
+    GET(ccy, const double, occy, 'f', 0, &n1);
+    GET(cell_start, const i64, ocell_start, 'i', 0, &nstart);
+    GET(cell_item, const i64, ocell_item, 'i', 0, &nitem);
+    GET(box, const double, obox, 'f', 0, &nbox);
+    GET(first, const i64, ofirst, 'i', 0, &m);
+    GET(last, const i64, olast, 'i', 0, &m1);
+    GET(sx, const double, osx, 'f', 0, &nsx);
+    GET(sy, const double, osy, 'f', 0, &nsy);
+    GET(seg_start, i64, oseg_start, 'i', 1, &nseg_start);
+    GET(seg_id, int32_t, oseg_id, 'i', 1, &nlist);
+    GET(seg_low, float, oseg_low, 's', 1, &n2);
+    if (n1 != ncells || nstart != ncells + 1 || nseg_start != ncells + 1 || nbox != 4 * m ||
+        m1 != m || nsx != nsy || nsx % 2 || nsx / 2 > INT32_MAX || n2 != nlist ||
+        !(radius >= 0.0)) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = cell_segments(ccx, ccy, ncells, radius, cell_start, cell_item, nitem, box, first,
+                           last, m, sx, sy, nsx / 2, seg_start, seg_id, seg_low, nlist, fill);
+    Py_END_ALLOW_THREADS;
+    result = status ? status_error(status) : Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_nearest_segment(PyObject *self, PyObject *args)
+{
+    PyObject *opx, *opy, *oseg_start, *oseg_id, *oseg_low, *oowner, *osx, *osy;
+    PyObject *oout_d, *oout_p, *odone;
+    double gx0, gy0, size;
+    long long nx, ny, npoly;
+    if (!PyArg_ParseTuple(args, "OOdddLLOOOOOOLOOO", &opx, &opy, &gx0, &gy0, &size, &nx, &ny,
+                          &oseg_start, &oseg_id, &oseg_low, &oowner, &osx, &osy, &npoly,
+                          &oout_d, &oout_p, &odone))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 n, n1, nstart, nlist, nl1, nowner, nsx, nsy, n2, n3, n4;
+    GET(px, const double, opx, 'f', 0, &n);
+    GET(py, const double, opy, 'f', 0, &n1);
+    GET(seg_start, const i64, oseg_start, 'i', 0, &nstart);
+    GET(seg_id, const int32_t, oseg_id, 'i', 0, &nlist);
+    GET(seg_low, const float, oseg_low, 's', 0, &nl1);
+    GET(owner, const int32_t, oowner, 'i', 0, &nowner);
+    GET(sx, const double, osx, 'f', 0, &nsx);
+    GET(sy, const double, osy, 'f', 0, &nsy);
+    GET(out_d, double, oout_d, 'f', 1, &n2);
+    GET(out_p, i64, oout_p, 'i', 1, &n3);
+    GET(done, uint8_t, odone, '?', 1, &n4);
+    if (n1 != n || n2 != n || n3 != n || n4 != n || nl1 != nlist || nsx != nsy || nsx % 2 ||
+        nowner != nsx / 2 || npoly < 0) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    if (!grid_ok(nx, ny, size) || nstart != nx * ny + 1) {
+        length_error("corrupt georef index: distance grid of the wrong shape");
+        goto fail;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = nearest_segment(px, py, n, gx0, gy0, size, nx, ny, seg_start, seg_id, seg_low,
+                             nlist, owner, sx, sy, nsx / 2, npoly, out_d, out_p, done);
+    Py_END_ALLOW_THREADS;
+    result = status ? status_error(status) : Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_lambert93_forward(PyObject *self, PyObject *args)
+{
+    PyObject *olon, *olat, *oout_x, *oout_y;
+    if (!PyArg_ParseTuple(args, "OOOO", &olon, &olat, &oout_x, &oout_y))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 n, n1, n2, n3;
+    GET(lon, const double, olon, 'f', 0, &n);
+    GET(lat, const double, olat, 'f', 0, &n1);
+    GET(out_x, double, oout_x, 'f', 1, &n2);
+    GET(out_y, double, oout_y, 'f', 1, &n3);
+    if (n1 != n || n2 != n || n3 != n) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    Py_BEGIN_ALLOW_THREADS;
+    lambert93_forward(lon, lat, n, out_x, out_y);
+    Py_END_ALLOW_THREADS;
+    result = Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
 #define METHOD(name, doc) {#name, py_##name, METH_VARARGS, doc}
 
 static PyMethodDef methods[] = {
@@ -429,6 +548,11 @@ static PyMethodDef methods[] = {
     METHOD(nearest_boundary, "nearest_boundary(px, py, gx0, gy0, size, nx, ny, cell_start, "
                              "cell_item, cx, box, first, last, poly, half_width, sx, sy, "
                              "out_d, out_p)"),
+    METHOD(cell_segments, "cell_segments(ccx, ccy, radius, cell_start, cell_item, box, first, "
+                          "last, sx, sy, seg_start, seg_id, seg_low, fill)"),
+    METHOD(nearest_segment, "nearest_segment(px, py, gx0, gy0, size, nx, ny, seg_start, "
+                            "seg_id, seg_low, owner, sx, sy, npoly, out_d, out_p, done)"),
+    METHOD(lambert93_forward, "lambert93_forward(lon, lat, out_x, out_y)"),
     {NULL, NULL, 0, NULL},
 };
 

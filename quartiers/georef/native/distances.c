@@ -6,22 +6,6 @@
 
 #include "georef.h"
 
-static inline double square(double v) { return v * v; }
-
-/* Lower and upper bounds of the distance from (x, y) to a boundary whose tight bounding box is
- * b: the boundary touches each side of its box, so the distance is at most the farther end of
- * the nearest side. */
-static inline void box_bounds(double x, double y, const double *b, double *low, double *high)
-{
-    const double dx = fmax(fmax(b[0] - x, 0.0), x - b[2]);
-    const double dy = fmax(fmax(b[1] - y, 0.0), y - b[3]);
-    const double x0 = square(b[0] - x), x1 = square(b[2] - x);
-    const double y0 = square(b[1] - y), y1 = square(b[3] - y);
-    *low = sqrt(dx * dx + dy * dy);
-    if (high)
-        *high = sqrt(fmin(fmax(x0, x1) + fmin(y0, y1), fmin(x0, x1) + fmax(y0, y1)));
-}
-
 /* The parts that can hold the nearest boundary of (x, y) give or take slack metres: the range
  * [*left, *right) of an outward sweep in x, and the smallest upper bound met on the way. */
 static void sweep_window(double x, double y, const double *cx, const double *box, i64 m,
@@ -97,15 +81,14 @@ int cell_candidates(const double *ccx, const double *ccy, i64 ncells, double rad
                 n++;
             }
         }
-        if (!fill) {
-            cell_start[c + 1] = n;
-            continue;
-        }
-        const i64 base = cell_start[c];
-        if (base < 0 || base > nitem - n) {
+        i64 base;
+        const int slot = list_slot(fill, cell_start, c, n, nitem, &base);
+        if (slot < 0) {
             status = GEOREF_BAD_RANGE;
             break;
         }
+        if (!slot)
+            continue;
         qsort(work, (size_t)n, sizeof(Candidate), candidate_cmp);
         for (i64 k = 0; k < n; k++)
             cell_item[base + k] = work[k].id;

@@ -65,26 +65,6 @@ void status_finalize(const double *lon, const double *lat, const int32_t *primar
     }
 }
 
-/* Squared distance from (x, y) to segment s of sx/sy (rows of two endpoints). */
-static inline double segment_d2(double x, double y, i64 s, const double *sx, const double *sy)
-{
-    const double ax = sx[2 * s], ay = sy[2 * s];
-    const double dx = sx[2 * s + 1] - ax;
-    const double dy = sy[2 * s + 1] - ay;
-    const double length2 = dx * dx + dy * dy;
-    double t = 0.0;
-    if (length2 > 0.0) {
-        t = ((x - ax) * dx + (y - ay) * dy) / length2;
-        if (t < 0.0)
-            t = 0.0;
-        else if (t > 1.0)
-            t = 1.0;
-    }
-    const double ex = ax + t * dx - x;
-    const double ey = ay + t * dy - y;
-    return ex * ex + ey * ey;
-}
-
 /* Distance from (x, y) to segments [first, last) (checked by the caller). */
 double segments_distance(double x, double y, i64 first, i64 last, const double *sx,
                          const double *sy)
