@@ -369,16 +369,19 @@ if PRODUCTION and OIDC_CLIENT_ID and not OIDC_CLIENT_SECRET:
     raise ImproperlyConfigured("OIDC_CLIENT_SECRET doit être défini en production.")
 
 # The deploying préfecture (quartiers/core/site.py): logo, legal notice, personal data,
-# accessibility statement and contacts shown in the footer pages. Defaults: the Nord.
-SITE_PREFECTURE_NAME = env_str("SITE_PREFECTURE_NAME", "Préfecture du Nord")
-SITE_LOGO_LINES = env_list("SITE_LOGO_LINES", ["Préfet", "du Nord"])
-SITE_ADDRESS = env_str("SITE_ADDRESS", "12-14 rue Jean sans Peur, 59039 Lille Cedex")
+# accessibility statement and contacts shown in the footer pages. Left empty, the names derive
+# from DEPARTEMENT and its COG name (« Préfecture du Rhône », logo « Préfet / du Rhône »);
+# the address and contact page default to the Nord's only when DEPARTEMENT is 59, else to none.
+SITE_PREFET_TITLE = env_str("SITE_PREFET_TITLE", "Préfet")  # or « Préfète »
+SITE_PREFECTURE_NAME = env_str("SITE_PREFECTURE_NAME", "")
+SITE_LOGO_LINES = env_list("SITE_LOGO_LINES", [])
+SITE_ADDRESS = env_str("SITE_ADDRESS", "")
 SITE_PHONE = env_str("SITE_PHONE", "")
 SITE_CONTACT_EMAIL = env_str("SITE_CONTACT_EMAIL", "")
-SITE_CONTACT_URL = env_str("SITE_CONTACT_URL", "https://www.nord.gouv.fr")
-SITE_PUBLICATION_DIRECTOR = env_str("SITE_PUBLICATION_DIRECTOR", "Le préfet du Nord")
-SITE_HOST_NAME = env_str("SITE_HOST_NAME", "Préfecture du Nord")
-SITE_HOST_ADDRESS = env_str("SITE_HOST_ADDRESS", "12-14 rue Jean sans Peur, 59039 Lille Cedex")
+SITE_CONTACT_URL = env_str("SITE_CONTACT_URL", "")
+SITE_PUBLICATION_DIRECTOR = env_str("SITE_PUBLICATION_DIRECTOR", "")
+SITE_HOST_NAME = env_str("SITE_HOST_NAME", "")
+SITE_HOST_ADDRESS = env_str("SITE_HOST_ADDRESS", "")
 SITE_DPO_NAME = env_str(
     "SITE_DPO_NAME", "Délégué à la protection des données du ministère de l'Intérieur"
 )
@@ -391,6 +394,10 @@ SITE_ACCESSIBILITY_AUDIT = env_str("SITE_ACCESSIBILITY_AUDIT", "")
 SITE_ACCESSIBILITY_STATEMENT_DATE = env_str("SITE_ACCESSIBILITY_STATEMENT_DATE", "5 décembre 2026")
 SITE_ACCESSIBILITY_PLAN_URL = env_str("SITE_ACCESSIBILITY_PLAN_URL", "")
 _site_statuses = {"totalement conforme", "partiellement conforme", "non conforme"}
+if SITE_PREFET_TITLE not in {"Préfet", "Préfète"}:
+    raise ImproperlyConfigured(
+        f"SITE_PREFET_TITLE={SITE_PREFET_TITLE!r} : valeurs possibles ['Préfet', 'Préfète']."
+    )
 if SITE_ACCESSIBILITY_STATUS not in _site_statuses:
     raise ImproperlyConfigured(
         f"SITE_ACCESSIBILITY_STATUS={SITE_ACCESSIBILITY_STATUS!r} : valeurs possibles "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -24,6 +25,7 @@ from quartiers.api.programmes import router as programmes_router
 from quartiers.api.qpv import router as qpv_router
 from quartiers.api.subsidies import router as subsidies_router
 from quartiers.api.throttle import client_throttle
+from quartiers.core.site import departement_name
 from quartiers.georef.lookup import LookupInputError
 
 logger = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ api = NinjaAPI(
     title="Quartiers 2030 — API",
     version="1",
     description=(
-        "Données ouvertes de la politique de la ville dans le Nord : territoires et QPV "
+        "Données ouvertes de la politique de la ville du département "
+        f"{departement_name(code=settings.DEPARTEMENT).of} : territoires et QPV "
         "(contours GeoJSON), indicateurs (secret statistique : valeur null), contrats de ville, "
         "actions, programmes et objectifs ; géoréférencement (un point ou une adresse → son "
         "quartier prioritaire ; fichiers entiers en traitement de fond). Listes par pages "

@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from quartiers.core.models import Role, User
+from quartiers.core.site import site_identity
 from quartiers.shared.codes import departement_code_normalize
 
 # (order, function of the data directory and the département code), filled by the apps' ready().
@@ -48,7 +49,7 @@ class DemoAccount:
     role: str
     first_name: str
     last_name: str
-    organisation: str
+    organisation: str  # « {prefecture} » stands for the deploying préfecture's name
     is_admin: bool = False
 
     @property
@@ -64,7 +65,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         role=Role.AGENT,
         first_name="Camille",
         last_name="Martin",
-        organisation="Préfecture du Nord — mission politique de la ville",
+        organisation="{prefecture} — mission politique de la ville",
     ),
     DemoAccount(
         username="demo-admin",
@@ -72,7 +73,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         role=Role.ADMIN,
         first_name="Dominique",
         last_name="Lefebvre",
-        organisation="Préfecture du Nord",
+        organisation="{prefecture}",
         is_admin=True,
     ),
     DemoAccount(
@@ -81,7 +82,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         role=Role.DELEGATE,
         first_name="Samia",
         last_name="Benali",
-        organisation="Préfecture du Nord — délégués du préfet",
+        organisation="{prefecture} — délégués du préfet",
     ),
     DemoAccount(
         username="demo-association",
@@ -178,7 +179,7 @@ def demo_account_ensure(*, account: DemoAccount) -> AccountResult:
         "role": account.role,
         "first_name": account.first_name,
         "last_name": account.last_name,
-        "organisation": account.organisation,
+        "organisation": account.organisation.format(prefecture=site_identity().prefecture),
         "email": f"{account.username}@demo.invalid",
         "is_staff": account.is_admin,
         "is_superuser": account.is_admin,

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from quartiers.core.accessibility import AUDIT_TOOL, KNOWN_FINDINGS
+from quartiers.core.accessibility import AUDIT_TOOL, AUDITED_DETAIL_PAGES, KNOWN_FINDINGS
 from quartiers.core.menu import main_menu
 
 
@@ -31,6 +31,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
         "title": "Déclaration d’accessibilité",
         "audit_tool": AUDIT_TOOL,
         "known_findings": KNOWN_FINDINGS,
+        "audited_detail_pages": [label for _key, label in AUDITED_DETAIL_PAGES],
     }
     return render(request, "core/legal/accessibility.html", context)
 

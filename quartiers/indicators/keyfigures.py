@@ -69,6 +69,11 @@ class KeyFigures:
     figures: list[Figure] = field(default_factory=list)
     core_rows: list[CoreRow] = field(default_factory=list)
 
+    @property
+    def press_kit(self) -> bool:
+        """Whether a figure is set beside the press kit's (the Nord only)."""
+        return any(f.published is not None for f in self.figures)
+
     def figure(self, label_start: str) -> Figure | None:
         return next((f for f in self.figures if f.label.startswith(label_start)), None)
 
@@ -97,7 +102,7 @@ def key_figures_compute(*, code: str | None = None) -> KeyFigures:
             source=", ".join(qpv_population.sources) if qpv_population else "",
             vintage=", ".join(qpv_population.vintages) if qpv_population else "",
             note=qpv_population.note if qpv_population else "aucune valeur importée",
-            published=press_kit_figure("qpv_population"),
+            published=press_kit_figure("qpv_population", departement=code),
         ),
         Figure(
             label="Population du département (somme des communes)",
@@ -107,7 +112,7 @@ def key_figures_compute(*, code: str | None = None) -> KeyFigures:
             vintage=", ".join(dep_vintages) or "non documenté",
         ),
     ]
-    figures.append(_share(figures[0], figures[1]))
+    figures.append(_share(figures[0], figures[1], code=code))
     figures.append(
         Figure(
             label="Quartiers prioritaires",
@@ -115,7 +120,7 @@ def key_figures_compute(*, code: str | None = None) -> KeyFigures:
             unit="QPV",
             source="Référentiel des QPV importé",
             vintage="géographie 2024",
-            published=press_kit_figure("qpv_count"),
+            published=press_kit_figure("qpv_count", departement=code),
         )
     )
     core = list(Indicator.objects.filter(core_set=True).select_related("numerator", "denominator"))
@@ -135,7 +140,7 @@ def key_figures_compute(*, code: str | None = None) -> KeyFigures:
     )
 
 
-def _share(qpv: Figure, departement: Figure) -> Figure:
+def _share(qpv: Figure, departement: Figure, *, code: str) -> Figure:
     value = None
     if qpv.value is not None and departement.value:
         value = qpv.value / departement.value * 100
@@ -146,7 +151,7 @@ def _share(qpv: Figure, departement: Figure) -> Figure:
         source=f"{qpv.source} ; {departement.source}",
         vintage=f"QPV : {qpv.vintage} ; communes : {departement.vintage}",
         note="Les deux populations n'ont pas forcément le même millésime.",
-        published=press_kit_figure("qpv_population_share"),
+        published=press_kit_figure("qpv_population_share", departement=code),
     )
 
 

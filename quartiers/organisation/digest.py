@@ -25,6 +25,7 @@ from quartiers.contracts.access import delegate_actions_q, delegate_territory
 from quartiers.contracts.models import Action, Milestone
 from quartiers.core.links import absolute_url
 from quartiers.core.models import Role, User
+from quartiers.core.site import site_identity
 from quartiers.organisation.models import PrefectDelegate
 
 
@@ -81,7 +82,7 @@ def _render(*, today: date, late: list[Milestone], scope: str, subject_scope: st
         "",
         f"Tableau de suivi renforcé : {absolute_url('contracts:follow_up')}",
         "",
-        "— Quartiers 2030",
+        f"— Quartiers 2030, {site_identity().prefecture}",
     ]
     return Digest(subject=subject, body="\n".join(lines), late_count=len(late))
 

@@ -43,8 +43,9 @@ def report_pdf_get(*, on: date, build: Callable[[], tuple[bytes, str]]) -> Cache
     date exists."""
     store = caches["report_pdf"]
     version = version_current()
-    current_key = f"report-pdf:{version}:{on.isoformat()}"
-    latest_key = f"report-pdf:latest:{on.isoformat()}"
+    day = f"{settings.DEPARTEMENT}:{on.isoformat()}"
+    current_key = f"report-pdf:{version}:{day}"
+    latest_key = f"report-pdf:latest:{day}"
     stored = store.get(current_key)
     if stored is not None:
         return CachedPdf(*stored, state="HIT")

@@ -56,6 +56,21 @@ def test_legal_pages_show_the_nord_defaults(client):
     assert "Défenseur des droits" in statement
 
 
+def test_the_accessibility_statement_lists_the_audited_detail_pages(client):
+    statement = client.get("/accessibilite/").content.decode()
+    listed = statement[statement.index('data-testid="audited-detail-pages"') :]
+    listed = listed[: listed.index("</ul>")]
+    for label in (
+        "fiche d’un contrat de ville (QPV au rattachement incertain)",
+        "dossier de demande de subvention (association)",
+        "fiche d’un engagement CONCERTO",
+        "suivi d’un géoréférencement de fichier",
+        "formulaire de modification d’un dispositif",
+    ):
+        assert f"<li>{label}</li>" in listed
+    assert "ne sont pas encore toutes couvertes" not in statement
+
+
 def test_another_prefecture_configures_its_pages_through_settings(client, settings):
     settings.SITE_PREFECTURE_NAME = "Préfecture du Pas-de-Calais"
     settings.SITE_LOGO_LINES = ["Préfet", "du Pas-de-Calais"]

@@ -40,6 +40,7 @@ from quartiers.contracts.services import (
 from quartiers.contracts.tables import CONTRACT_COLUMNS, contract_rows
 from quartiers.core.audit import audit_for
 from quartiers.core.pagecache import public_page
+from quartiers.core.site import site_identity
 from quartiers.core.uploads.handler import upload_limit, upload_refusal
 from quartiers.geography.selectors import departement_current
 from quartiers.shared.exports import table_response
@@ -313,7 +314,8 @@ def calendar_ics_view(request: HttpRequest) -> HttpResponse:
         )
         for c in calendar_contracts()
     ]
-    body = calendar_ics(events=events, name="Signature des contrats quartiers 2030 — Nord")
+    name = f"Signature des contrats quartiers 2030 — {site_identity().departement.name}"
+    body = calendar_ics(events=events, name=name)
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendrier-contrats.ics"'
     return response

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 
 from quartiers.core.links import absolute_url
+from quartiers.core.site import site_identity
 from quartiers.grants.choices import ApplicationStatus
 from quartiers.grants.models import Application
 from quartiers.grants.services.money import euros
@@ -66,7 +67,7 @@ def application_status_notify(*, application: Application, previous: str) -> int
             "",
             f"Votre dossier : {absolute_url('grants:application_detail', application.uuid)}",
             "",
-            "— Quartiers 2030, préfecture",
+            f"— Quartiers 2030, {site_identity().prefecture}",
         ]
     )
     return send_mail(
