@@ -1,0 +1,260 @@
+"""« Importer un fichier officiel »: the dry run writes nothing, the apply writes exactly the
+previewed file (counts and contours checked by hand and with shapely), bad files are refused
+in French naming the file, line and column, and only the préfecture may use it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import shapely
+from django.test import Client
+from django.urls import reverse
+from shapely.geometry import Polygon
+
+from quartiers.core.audit import AuditEntry
+from quartiers.geography.models import QPV, ImportRun
+from quartiers.programmes.models import Dispositif
+from tests.imports.conftest import (
+    DISPOSITIFS_BAD_CSV,
+    DISPOSITIFS_CSV,
+    SQUARES,
+    qpv_geojson,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _preview(client: Client, kind: str, data: dict):
+    return client.post(reverse("imports:preview", args=[kind]), data)
+
+
+def _state() -> tuple:
+    return (
+        ImportRun.objects.count(),
+        QPV.objects.filter(generation=2015).count(),
+        Dispositif.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def test_qpv_dry_run_shows_the_counts_and_codes_and_writes_nothing(prefecture_agent):
+    client = _client(prefecture_agent)
+    before = _state()
+    response = _preview(
+        client,
+        "contours-qpv",
+        {"contours": upload("qpv.geojson", qpv_geojson(SQUARES)), "generation": "2015"},
+    )
+    assert response.status_code == 200
+    [summary] = response.context["summaries"]
+    assert summary["counts"] == {"added": 2, "changed": 0, "unchanged": 0, "removed": 0}
+    assert summary["codes"] == [("ajoutés", 2, "QP059901, QP059902")]
+    assert summary["source"] == "qpv.geojson"  # not the private deposit path
+    html = response.content.decode()
+    assert "rien n’a encore été écrit" in html and 'data-testid="apply-button"' in html
+    assert _state() == before
+
+
+def test_apply_writes_the_previewed_contours_and_records_who_applied(prefecture_agent):
+    client = _client(prefecture_agent)
+    content = qpv_geojson(SQUARES)
+    response = _preview(
+        client, "contours-qpv", {"contours": upload("qpv.geojson", content), "generation": "2015"}
+    )
+    key = response.context["result"].deposit.key
+    runs, audits = ImportRun.objects.count(), AuditEntry.objects.count()
+
+    response = client.post(reverse("imports:apply"), {"key": key})
+
+    assert response.status_code == 302
+    stored = {q.code: q for q in QPV.objects.filter(generation=2015)}
+    assert sorted(stored) == ["QP059901", "QP059902"]
+    for code, (name, commune, ring) in SQUARES.items():
+        contour = shapely.from_wkb(stored[code].contour_wkb)
+        assert stored[code].name == name and stored[code].commune_codes == [commune]
+        assert contour.area == pytest.approx(Polygon(ring).area, rel=1e-9)
+        assert contour.symmetric_difference(Polygon(ring)).area < 1e-12
+    run = ImportRun.objects.get(pk__gt=0, kind="qpv", generation=2015)
+    assert ImportRun.objects.count() == runs + 1
+    assert run.user == prefecture_agent and run.source == "qpv.geojson"
+    assert run.counts == {"added": 2, "changed": 0, "unchanged": 0, "removed": 0}
+    import hashlib
+
+    assert run.sha256 == hashlib.sha256(content).hexdigest()
+    assert AuditEntry.objects.count() == audits + 1
+    entry = AuditEntry.objects.order_by("-pk").first()
+    assert entry.user == prefecture_agent and entry.object_id == str(run.pk)
+    history = client.get(response["Location"]).content.decode()
+    assert "Import appliqué" in history and run.sha256 in history and "Camille Agent" in history
+
+
+def test_a_second_preview_of_the_applied_file_finds_it_unchanged(prefecture_agent):
+    client = _client(prefecture_agent)
+    data = {"generation": "2015"}
+    key = (
+        _preview(
+            client, "contours-qpv", {**data, "contours": upload("a.geojson", qpv_geojson(SQUARES))}
+        )
+        .context["result"]
+        .deposit.key
+    )
+    client.post(reverse("imports:apply"), {"key": key})
+    renamed = dict(SQUARES)
+    renamed["QP059902"] = ("Quartier renommé", *SQUARES["QP059902"][1:])
+    response = _preview(
+        client, "contours-qpv", {**data, "contours": upload("b.geojson", qpv_geojson(renamed))}
+    )
+    [summary] = response.context["summaries"]
+    assert summary["counts"] == {"added": 0, "changed": 1, "unchanged": 1, "removed": 0}
+    assert summary["codes"] == [("modifiés", 1, "QP059902")]
+
+
+def test_a_file_that_would_remove_most_qpv_cannot_be_applied(prefecture_agent):
+    """A 2024 file with one Nord QPV would remove the 93 others: the dry run says the apply
+    would be refused, and offers no « Appliquer » button."""
+    existing = QPV.objects.filter(generation=2024, departement_code="59")
+    one = existing.order_by("code").first()
+    square = {one.code: (one.name, one.commune_codes[0], SQUARES["QP059901"][2])}
+    response = _preview(
+        _client(prefecture_agent),
+        "contours-qpv",
+        {"contours": upload("un-seul.geojson", qpv_geojson(square)), "generation": "2024"},
+    )
+    [summary] = response.context["summaries"]
+    assert summary["counts"]["removed"] == existing.count() - 1
+    assert summary["warnings"][0].startswith("En appliquant, l'import serait refusé.")
+    assert "--" not in summary["warnings"][0]
+    html = response.content.decode()
+    assert 'data-testid="apply-button"' not in html and 'data-testid="apply-blocked"' in html
+
+
+def test_dispositifs_are_added_on_apply_only(prefecture_agent):
+    client = _client(prefecture_agent)
+    before = Dispositif.objects.count()
+    response = _preview(
+        client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)}
+    )
+    [summary] = response.context["summaries"]
+    assert summary["counts"] == {"added": 2, "changed": 0, "unchanged": 0, "removed": 0}
+    assert Dispositif.objects.count() == before
+    client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
+    assert Dispositif.objects.count() == before + 2
+    assert set(
+        Dispositif.objects.filter(name__contains="d'essai").values_list(
+            "name", "commune__insee_code"
+        )
+    ) == {("PRE d'essai de Lille", "59350"), ("Cité éducative d'essai", "59512")}
+
+
+def test_a_bad_csv_is_refused_in_french_naming_file_line_and_column(prefecture_agent):
+    before = _state()
+    response = _preview(
+        _client(prefecture_agent),
+        "dispositifs",
+        {"fichier": upload("dispositifs.csv", DISPOSITIFS_BAD_CSV)},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        "dispositifs.csv, ligne 3, colonne « insee_code » : "
+        "commune « 99999 » absente du référentiel" in html
+    )
+    assert 'data-testid="apply-button"' not in html
+    assert _state() == before
+
+
+def test_a_broken_geojson_is_refused_with_its_line_and_column(prefecture_agent, upload_temp):
+    response = _preview(
+        _client(prefecture_agent),
+        "contours-qpv",
+        {
+            "contours": upload(
+                "contours.geojson", b'{"type": "FeatureCollection",\n "features": [}'
+            ),
+            "generation": "2024",
+        },
+    )
+    assert response.status_code == 400
+    message = response.context["form"].non_field_errors()[0]
+    assert message.startswith("contours.geojson, ligne 2, colonne 15 : JSON illisible")
+    assert str(upload_temp) not in response.content.decode()
+
+
+def test_apply_refuses_a_deposit_that_changed_or_vanished(prefecture_agent):
+    client = _client(prefecture_agent)
+    response = _preview(
+        client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)}
+    )
+    deposit = response.context["result"].deposit
+    path = deposit.paths()["fichier"]
+    path.write_text(DISPOSITIFS_CSV + "pre,PRE ajouté après coup,59350,,,,\n")
+    before = _state()
+
+    changed = client.post(reverse("imports:apply"), {"key": deposit.key})
+    assert changed.status_code == 400
+    assert "a changé depuis la vérification" in changed.context["message"]
+    shutil.rmtree(deposit.folder)
+    vanished = client.post(reverse("imports:apply"), {"key": deposit.key})
+    assert vanished.status_code == 400
+    assert "n'est plus disponible" in vanished.context["message"]
+    assert _state() == before
+
+
+@pytest.mark.parametrize("role", ["prefect_delegate", "partner", "association_user"])
+def test_other_roles_can_neither_preview_nor_apply(request, prefecture_agent, role):
+    agent = _client(prefecture_agent)
+    key = (
+        _preview(agent, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)})
+        .context["result"]
+        .deposit.key
+    )
+    other = _client(request.getfixturevalue(role))
+    before = _state()
+    for name in ("imports:index", "imports:history"):
+        assert other.get(reverse(name)).status_code == 403
+    preview = _preview(
+        other, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)}
+    )
+    assert preview.status_code == 403
+    assert other.post(reverse("imports:apply"), {"key": key}).status_code == 403
+    assert _state() == before
+    assert Client().post(reverse("imports:apply"), {"key": key}).status_code == 302  # login
+    assert _state() == before
+
+
+def test_history_exports_the_runs_as_csv(prefecture_agent):
+    client = _client(prefecture_agent)
+    key = (
+        _preview(client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)})
+        .context["result"]
+        .deposit.key
+    )
+    client.post(reverse("imports:apply"), {"key": key})
+    run = ImportRun.objects.get(kind="dispositifs", user=prefecture_agent)
+    text = client.get(reverse("imports:history_export", args=["csv"])).content.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0].split(";")[:4] == ["Date", "Type", "Source", "Empreinte SHA-256"]
+    row = next(line.split(";") for line in lines[1:] if run.sha256 in line)
+    assert row[1:4] == ["Dispositifs", "dispositifs.csv", run.sha256]
+    assert row[5:9] == ["2", "0", "0", "0"] and row[-1] == "Camille Agent"
+    xlsx = client.get(reverse("imports:history_export", args=["xlsx"]))
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_the_prefecture_menu_links_the_import_screen(prefecture_agent, prefect_delegate):
+    url = reverse("imports:index")
+    assert (
+        f'href="{url}"' in _client(prefecture_agent).get(reverse("worklist:todo")).content.decode()
+    )
+    assert (
+        f'href="{url}"'
+        not in _client(prefect_delegate).get(reverse("worklist:todo")).content.decode()
+    )
