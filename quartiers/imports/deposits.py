@@ -94,7 +94,7 @@ def _key(manifest: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _upload_copy(uploaded: UploadedFile, target: Path) -> None:
+def _upload_copy(uploaded: UploadedFile[Any], target: Path) -> None:
     with target.open("wb") as out:
         for chunk in uploaded.chunks():
             out.write(chunk)
@@ -104,7 +104,7 @@ def deposit_create(
     *,
     kind: str,
     options: dict[str, Any],
-    uploads: dict[str, UploadedFile],
+    uploads: dict[str, UploadedFile[Any]],
     urls: dict[str, str],
 ) -> Deposit:
     """Copy the uploaded files (or download the URLs) into a new deposit and return it. The

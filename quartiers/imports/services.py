@@ -48,7 +48,7 @@ def import_preview(
     user: Any,
     kind: ImportKind,
     options: dict[str, Any],
-    uploads: dict[str, UploadedFile],
+    uploads: dict[str, UploadedFile[Any]],
     urls: dict[str, str],
 ) -> Preview:
     """Deposit the files and dry-run the import: nothing is written to the database."""
