@@ -551,6 +551,7 @@ WRITES_WITHOUT_STATE = {
     "grants:beneficiaries_upload": "a valid body geocodes a beneficiaries' file",
     "grants:dauphin_import": "a valid body is a Dauphin export",
     "grants:application_renew": "needs a multi-year agreement (CPO) in the world",
+    "imports:preview": "a dry run: deposits the file for « Appliquer », writes no row",
 }
 
 
