@@ -4,7 +4,11 @@ in French naming the file, line and column, and only the préfecture may use it.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import shutil
+import threading
+from http.server import ThreadingHTTPServer
 
 import pytest
 import shapely
@@ -15,6 +19,7 @@ from shapely.geometry import Polygon
 from quartiers.core.audit import AuditEntry
 from quartiers.geography.models import QPV, ImportRun
 from quartiers.programmes.models import Dispositif
+from tests.geography.test_import_sources import _QuietHandler
 from tests.imports.conftest import (
     DISPOSITIFS_BAD_CSV,
     DISPOSITIFS_CSV,
@@ -86,8 +91,6 @@ def test_apply_writes_the_previewed_contours_and_records_who_applied(prefecture_
     assert ImportRun.objects.count() == runs + 1
     assert run.user == prefecture_agent and run.source == "qpv.geojson"
     assert run.counts == {"added": 2, "changed": 0, "unchanged": 0, "removed": 0}
-    import hashlib
-
     assert run.sha256 == hashlib.sha256(content).hexdigest()
     assert AuditEntry.objects.count() == audits + 1
     entry = AuditEntry.objects.order_by("-pk").first()
@@ -258,3 +261,49 @@ def test_the_prefecture_menu_links_the_import_screen(prefecture_agent, prefect_d
         f'href="{url}"'
         not in _client(prefect_delegate).get(reverse("worklist:todo")).content.decode()
     )
+
+
+@pytest.fixture
+def served(settings, tmp_path):
+    """A folder served on 127.0.0.1 (loopback only) while the test needs it."""
+    settings.IMPORT_ALLOW_HTTP_LOOPBACK = True
+    folder = tmp_path / "served"
+    folder.mkdir()
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}", server
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def test_an_official_url_is_downloaded_once_and_applied_from_the_deposit(prefecture_agent, served):
+    folder, base, server = served
+    (folder / "qpv2015.geojson").write_bytes(qpv_geojson(SQUARES))
+    client = _client(prefecture_agent)
+    url = f"{base}/qpv2015.geojson"
+    response = _preview(client, "contours-qpv", {"url": url, "generation": "2015"})
+    assert response.status_code == 200
+    [summary] = response.context["summaries"]
+    assert summary["source"] == url and summary["counts"]["added"] == 2
+    server.shutdown()  # the apply reads the deposited copy, not the URL again
+    (folder / "qpv2015.geojson").unlink()
+
+    client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
+
+    assert QPV.objects.filter(generation=2015).count() == 2
+    assert ImportRun.objects.get(kind="qpv", generation=2015).source == url
+
+
+def test_a_file_and_an_url_together_are_refused(prefecture_agent):
+    response = _preview(
+        _client(prefecture_agent),
+        "indicateurs",
+        {"fichier": upload("a.csv", "codeQPV\n"), "url": "https://example.invalid/a.csv"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "Déposez un fichier ou indiquez son adresse (l'un ou l'autre)."
+    ]
