@@ -56,3 +56,24 @@ def upload_temp(settings, tmp_path) -> Path:
     """Each test's own private upload-temp directory (deposits included)."""
     settings.UPLOAD_TEMP_DIR = tmp_path / "upload-tmp"
     return settings.UPLOAD_TEMP_DIR
+
+
+# SIG Ville layout (ANCT), two QPV of the Nord, two indicators: 2 × 2 = 4 values; the empty
+# cell is a value withheld by statistical secrecy (stored as suppressed).
+SIGVILLE_CSV = (
+    "COG,lib_com,codeQPV,lib_qp,popMuniQPV,taux_pauvrete_60%\n"
+    "59028,Auby,QN05901M,Auby Centre,1370,33.0\n"
+    "59028,Auby,QN05902M,Asturies,2100,\n"
+)
+
+# A référentiel of one département outside the Nord (Mayotte, COG codes), three files.
+REFERENTIAL_FILES = {
+    "departements": '[{"code": "976", "nom": "Mayotte", "region": "06"}]',
+    "epcis": '[{"code": "200060457", "nom": "CC de Petite-Terre", "type": "CC", '
+    '"populationMunicipale": 29000}]',
+    "communes": (
+        "code_insee,nom,arrondissement,codes_postaux,population_municipale,siren_epci\n"
+        "97608,Dzaoudzi,,97615,17000,200060457\n"
+        "97615,Pamandzi,,97615|97660,12000,200060457\n"
+    ),
+}

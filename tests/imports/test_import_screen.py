@@ -17,12 +17,16 @@ from django.urls import reverse
 from shapely.geometry import Polygon
 
 from quartiers.core.audit import AuditEntry
-from quartiers.geography.models import QPV, ImportRun
+from quartiers.geography.models import QPV, Commune, ImportRun
+from quartiers.indicators.catalogue import SIGVILLE_COLUMNS
+from quartiers.indicators.models import IndicatorValue
 from quartiers.programmes.models import Dispositif
 from tests.geography.test_import_sources import _QuietHandler
 from tests.imports.conftest import (
     DISPOSITIFS_BAD_CSV,
     DISPOSITIFS_CSV,
+    REFERENTIAL_FILES,
+    SIGVILLE_CSV,
     SQUARES,
     qpv_geojson,
     upload,
@@ -306,4 +310,59 @@ def test_a_file_and_an_url_together_are_refused(prefecture_agent):
     assert response.status_code == 400
     assert response.context["form"].non_field_errors() == [
         "Déposez un fichier ou indiquez son adresse (l'un ou l'autre)."
+    ]
+
+
+def test_sigville_indicators_are_counted_then_stored_with_their_import_run(prefecture_agent):
+    client = _client(prefecture_agent)
+    values = IndicatorValue.objects.filter(territory_code__in=["QN05901M", "QN05902M"])
+    before = values.count()
+    response = _preview(client, "indicateurs", {"fichier": upload("sigville.csv", SIGVILLE_CSV)})
+    [summary] = response.context["summaries"]
+    assert summary["label"] == "Indicateurs (fichier SIG Ville)"
+    assert (
+        summary["counts"]["added"] + summary["counts"]["changed"] + summary["counts"]["unchanged"]
+        == 4
+    )
+    assert values.count() == before
+
+    client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
+
+    run = ImportRun.objects.get(kind="indicators_sigville", user=prefecture_agent)
+    stored = values.filter(import_run=run)
+    assert stored.count() == 4
+    population = stored.get(
+        territory_code="QN05901M", indicator__code=SIGVILLE_COLUMNS["popMuniQPV"]
+    )
+    assert population.value == 1370
+    assert stored.get(territory_code="QN05902M", suppressed=True).value is None
+
+
+def test_a_referential_of_three_files_is_previewed_then_applied(prefecture_agent):
+    client = _client(prefecture_agent)
+    files = {
+        slot: upload(f"{slot}.{'csv' if slot == 'communes' else 'json'}", text)
+        for slot, text in REFERENTIAL_FILES.items()
+    }
+    response = _preview(client, "referentiel", files)
+    assert response.status_code == 200
+    counts = {s["label"]: s["counts"] for s in response.context["summaries"]}
+    assert counts["Départements"]["added"] == 1
+    assert counts["EPCI"]["added"] == 1
+    assert counts["Communes"] == {"added": 2, "changed": 0, "unchanged": 0, "removed": 0}
+    assert not Commune.objects.filter(departement__insee_code="976").exists()
+
+    client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
+
+    communes = Commune.objects.filter(departement__insee_code="976").order_by("insee_code")
+    assert [(c.insee_code, c.name, c.epci.siren) for c in communes] == [
+        ("97608", "Dzaoudzi", "200060457"),
+        ("97615", "Pamandzi", "200060457"),
+    ]
+    runs = ImportRun.objects.filter(user=prefecture_agent)
+    assert sorted(runs.values_list("kind", "source")) == [
+        ("arrondissements", "communes.csv"),
+        ("communes", "communes.csv"),
+        ("departements", "departements.json"),
+        ("epci", "epcis.json"),
     ]
