@@ -7,8 +7,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from quartiers.core.accessibility import KNOWN_FINDINGS
 from quartiers.geography.models import ImportRun
 from quartiers.programmes.models import Dispositif
+from tests.browser.a11y import BLOCKING, page_audit
 from tests.imports.conftest import DISPOSITIFS_CSV
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -53,3 +55,33 @@ def test_an_agent_previews_then_applies_a_dispositifs_file(
     assert Dispositif.objects.count() == before + 2
     assert ImportRun.objects.get(kind="dispositifs").user == prefecture_agent
     assert watch.problems == []
+
+
+def test_the_import_pages_have_no_serious_accessibility_violation(
+    chromium_browser, live_server, prefecture_agent
+):
+    """axe-core on the kinds, a dry-run result and the history (the whole-site audit skips
+    the dry run: it is the answer to a POST)."""
+    context = chromium_browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="fr-FR", bypass_csp=True
+    )
+    page = context.new_page()
+    _log_in(page, live_server, prefecture_agent)
+    findings = []
+    try:
+        for path in ("/imports/", "/imports/historique/", "/imports/dispositifs/"):
+            page.goto(live_server.url + path)
+            findings += page_audit(page, path)
+        page.set_input_files(
+            "#id_fichier",
+            files=[{"name": "d.csv", "mimeType": "text/csv", "buffer": DISPOSITIFS_CSV.encode()}],
+        )
+        page.get_by_test_id("preview-button").click()
+        page.get_by_test_id("dry-run-notice").wait_for()
+        findings += page_audit(page, "/imports/dispositifs/ (vérification)")
+    finally:
+        context.close()
+    blocking = [f for f in findings if f.impact in BLOCKING]
+    assert blocking == [], "\n".join(f"{f.impact} {f.rule} {f.url} {f.targets}" for f in blocking)
+    listed = {k.rule for k in KNOWN_FINDINGS}
+    assert sorted({(f.rule, f.url) for f in findings if f.rule not in listed}) == []
