@@ -101,6 +101,7 @@ def preview(request: HttpRequest, kind: str) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, kind=import_kind)
     result = None
     if refused:
+        form = ImportForm(request.POST, request.FILES, kind=import_kind)  # bound, even if empty
         form.is_valid()
         form.errors.clear()
         form.add_error(None, refused)

@@ -366,3 +366,22 @@ def test_a_referential_of_three_files_is_previewed_then_applied(prefecture_agent
         ("departements", "departements.json"),
         ("epci", "epcis.json"),
     ]
+
+
+def test_a_file_past_the_upload_limit_is_dropped_and_nothing_is_deposited(
+    prefecture_agent, settings, upload_temp
+):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 2_000
+    content = DISPOSITIFS_CSV + "pre,PRE de remplissage,59350,,,,\n" * 100  # about 4 kB
+    before = _state()
+    response = _preview(
+        _client(prefecture_agent), "dispositifs", {"fichier": upload("d.csv", content)}
+    )
+    assert response.status_code == 400
+    assert (
+        response.context["form"]
+        .non_field_errors()[0]
+        .startswith("Fichier trop volumineux (plus de 2 ko) : la limite est de 2 ko")
+    )
+    assert [p for p in upload_temp.rglob("*") if p.is_file()] == []
+    assert _state() == before
