@@ -124,7 +124,7 @@ def preview(request: HttpRequest, kind: str) -> HttpResponse:
         request,
         "imports/preview.html",
         {
-            "title": f"{TITLE} : {import_kind.label.lower()}",
+            "title": f"{TITLE} : {import_kind.label[0].lower()}{import_kind.label[1:]}",
             "breadcrumb": _breadcrumb((import_kind.label, None)),
             "kind": import_kind,
             "form": form,
