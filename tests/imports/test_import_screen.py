@@ -324,6 +324,7 @@ def test_sigville_indicators_are_counted_then_stored_with_their_import_run(prefe
         summary["counts"]["added"] + summary["counts"]["changed"] + summary["counts"]["unchanged"]
         == 4
     )
+    assert summary["codes"] == [("ajoutés", 2, "QN05901M, QN05902M")]
     assert values.count() == before
 
     client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
