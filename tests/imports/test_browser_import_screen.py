@@ -30,7 +30,7 @@ def test_an_agent_previews_then_applies_a_dispositifs_file(
     _log_in(page, live_server, prefecture_agent)
     before = Dispositif.objects.count()
     page.goto(live_server.url + "/a-traiter/")
-    page.get_by_role("link", name="Importer un fichier officiel").first.click()
+    page.get_by_role("link", name="Imports", exact=True).click()
     page.get_by_role("link", name="Dispositifs").click()
     page.set_input_files(
         "#id_fichier",
