@@ -141,6 +141,15 @@ def test_a_file_that_would_remove_most_qpv_cannot_be_applied(prefecture_agent):
     assert "--" not in summary["warnings"][0]
     html = response.content.decode()
     assert 'data-testid="apply-button"' not in html and 'data-testid="apply-blocked"' in html
+    # Posting the key anyway: the importer's own guard refuses, nothing is written.
+    runs, before = ImportRun.objects.count(), existing.count()
+    forced = _client(prefecture_agent).post(
+        reverse("imports:apply"), {"key": response.context["result"].deposit.key}
+    )
+    assert forced.status_code == 400
+    assert forced.context["message"].startswith("Import arrêté, rien n'a été écrit")
+    assert "cochez « Forcer les suppressions »" in forced.context["message"]
+    assert (ImportRun.objects.count(), existing.count()) == (runs, before)
 
 
 def test_dispositifs_are_added_on_apply_only(prefecture_agent):
