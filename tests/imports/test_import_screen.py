@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import shutil
 import threading
+import time
 from http.server import ThreadingHTTPServer
 
 import pytest
@@ -17,6 +19,7 @@ from django.urls import reverse
 from shapely.geometry import Polygon
 
 from quartiers.core.audit import AuditEntry
+from quartiers.core.uploads.tempfiles import upload_temp_purge
 from quartiers.geography.models import QPV, Commune, ImportRun
 from quartiers.indicators.catalogue import SIGVILLE_COLUMNS
 from quartiers.indicators.models import IndicatorValue
@@ -394,4 +397,21 @@ def test_a_file_past_the_upload_limit_is_dropped_and_nothing_is_deposited(
         .startswith("Fichier trop volumineux (plus de 2 ko) : la limite est de 2 ko")
     )
     assert [p for p in upload_temp.rglob("*") if p.is_file()] == []
+    assert _state() == before
+
+
+def test_a_deposit_older_than_a_day_is_purged_like_other_uploads(prefecture_agent):
+    client = _client(prefecture_agent)
+    response = _preview(
+        client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)}
+    )
+    deposit = response.context["result"].deposit
+    assert upload_temp_purge() == 0 and deposit.folder.is_dir()  # fresh: kept
+    day_ago = time.time() - 24 * 3600 - 60
+    os.utime(deposit.folder, (day_ago, day_ago))
+    assert upload_temp_purge() == 1
+    assert not deposit.folder.exists()
+    before = _state()
+    gone = client.post(reverse("imports:apply"), {"key": deposit.key})
+    assert gone.status_code == 400 and "n'est plus disponible" in gone.context["message"]
     assert _state() == before
