@@ -13,15 +13,19 @@ previewed — the apply reads exactly the bytes that the dry run read.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 import re
 import secrets
 import shutil
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from quartiers.core.uploads.tempfiles import deposits_dir
@@ -78,6 +82,28 @@ def safe_name(name: str) -> str:
     return cleaned[-120:] or "fichier"
 
 
+def public_url_check(url: str) -> None:
+    """From the web screen, an URL must lead to a public server (never the machine itself or
+    its private network): the agent chooses it, the server fetches it. Tests serving files on
+    the loopback set IMPORT_ALLOW_HTTP_LOOPBACK."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError) as exc:
+        raise ImportRefused(
+            f"Téléchargement impossible de {url} : serveur introuvable ({host})."
+        ) from exc
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if ip.is_loopback and getattr(settings, "IMPORT_ALLOW_HTTP_LOOPBACK", False):
+            continue
+        if not ip.is_global:
+            raise ImportRefused(
+                f"Adresse refusée : {url} mène à un serveur du réseau interne ({address}) ; "
+                "indiquez l'adresse publique du fichier officiel (data.gouv.fr, Insee, IGN)."
+            )
+
+
 def _manifest(kind: str, options: dict[str, Any], files: list[DepositFile]) -> dict[str, Any]:
     return {
         "kind": kind,
@@ -119,6 +145,7 @@ def deposit_create(
             _upload_copy(uploaded, target)
             files.append(DepositFile(slot, target.name, "", file_sha256(target)))
         for slot, url in urls.items():
+            public_url_check(url)
             (staging / slot).mkdir(mode=0o700)
             path = url_download(url=url, directory=staging / slot)
             named = path.with_name(safe_name(path.name))

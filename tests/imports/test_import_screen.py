@@ -415,3 +415,15 @@ def test_a_deposit_older_than_a_day_is_purged_like_other_uploads(prefecture_agen
     gone = client.post(reverse("imports:apply"), {"key": deposit.key})
     assert gone.status_code == 400 and "n'est plus disponible" in gone.context["message"]
     assert _state() == before
+
+
+@pytest.mark.parametrize(
+    "url", ["https://127.0.0.1/qpv.geojson", "https://10.1.2.3/qpv.geojson", "https://[::1]/q.json"]
+)
+def test_an_url_to_the_internal_network_is_refused(prefecture_agent, settings, url):
+    settings.IMPORT_ALLOW_HTTP_LOOPBACK = False
+    response = _preview(
+        _client(prefecture_agent), "contours-qpv", {"url": url, "generation": "2024"}
+    )
+    assert response.status_code == 400
+    assert "mène à un serveur du réseau interne" in response.context["form"].non_field_errors()[0]
