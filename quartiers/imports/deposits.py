@@ -94,7 +94,7 @@ def public_url_check(url: str) -> None:
             f"Téléchargement impossible de {url} : serveur introuvable ({host})."
         ) from exc
     for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
+        ip = ipaddress.ip_address(str(address).split("%")[0])
         if ip.is_loopback and getattr(settings, "IMPORT_ALLOW_HTTP_LOOPBACK", False):
             continue
         if not ip.is_global:
