@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from quartiers.core.audit import AuditEntry
+from quartiers.geography.models import QPV, ImportRun
+from quartiers.programmes.models import Dispositif
 
 # Two squares in Lille and Roubaix (lon/lat, WGS84), with their areas known by hand:
 # 0.01° × 0.01° and 0.02° × 0.01° (square degrees).
@@ -77,3 +83,23 @@ REFERENTIAL_FILES = {
         "97615,Pamandzi,,97615|97660,12000,200060457\n"
     ),
 }
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def preview_post(client: Client, kind: str, data: dict):
+    return client.post(reverse("imports:preview", args=[kind]), data)
+
+
+def db_state() -> tuple:
+    """What an import screen's write may change: provenance rows, QPV 2015, dispositifs, audit."""
+    return (
+        ImportRun.objects.count(),
+        QPV.objects.filter(generation=2015).count(),
+        Dispositif.objects.count(),
+        AuditEntry.objects.count(),
+    )

@@ -4,33 +4,27 @@ in French naming the file, line and column, and only the préfecture may use it.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import os
-import shutil
-import threading
-import time
-from http.server import ThreadingHTTPServer
 
 import pytest
 import shapely
-from django.test import Client
 from django.urls import reverse
 from shapely.geometry import Polygon
 
 from quartiers.core.audit import AuditEntry
-from quartiers.core.uploads.tempfiles import upload_temp_purge
 from quartiers.geography.models import QPV, Commune, ImportRun
 from quartiers.indicators.catalogue import SIGVILLE_COLUMNS
 from quartiers.indicators.models import IndicatorValue
 from quartiers.programmes.models import Dispositif
-from tests.geography.test_import_sources import _QuietHandler
 from tests.imports.conftest import (
     DISPOSITIFS_BAD_CSV,
     DISPOSITIFS_CSV,
     REFERENTIAL_FILES,
     SIGVILLE_CSV,
     SQUARES,
+    client_of,
+    db_state,
+    preview_post,
     qpv_geojson,
     upload,
 )
@@ -38,29 +32,10 @@ from tests.imports.conftest import (
 pytestmark = pytest.mark.django_db
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _preview(client: Client, kind: str, data: dict):
-    return client.post(reverse("imports:preview", args=[kind]), data)
-
-
-def _state() -> tuple:
-    return (
-        ImportRun.objects.count(),
-        QPV.objects.filter(generation=2015).count(),
-        Dispositif.objects.count(),
-        AuditEntry.objects.count(),
-    )
-
-
 def test_qpv_dry_run_shows_the_counts_and_codes_and_writes_nothing(prefecture_agent):
-    client = _client(prefecture_agent)
-    before = _state()
-    response = _preview(
+    client = client_of(prefecture_agent)
+    before = db_state()
+    response = preview_post(
         client,
         "contours-qpv",
         {"contours": upload("qpv.geojson", qpv_geojson(SQUARES)), "generation": "2015"},
@@ -72,13 +47,13 @@ def test_qpv_dry_run_shows_the_counts_and_codes_and_writes_nothing(prefecture_ag
     assert summary["source"] == "qpv.geojson"  # not the private deposit path
     html = response.content.decode()
     assert "rien n’a encore été écrit" in html and 'data-testid="apply-button"' in html
-    assert _state() == before
+    assert db_state() == before
 
 
 def test_apply_writes_the_previewed_contours_and_records_who_applied(prefecture_agent):
-    client = _client(prefecture_agent)
+    client = client_of(prefecture_agent)
     content = qpv_geojson(SQUARES)
-    response = _preview(
+    response = preview_post(
         client, "contours-qpv", {"contours": upload("qpv.geojson", content), "generation": "2015"}
     )
     key = response.context["result"].deposit.key
@@ -107,10 +82,10 @@ def test_apply_writes_the_previewed_contours_and_records_who_applied(prefecture_
 
 
 def test_a_second_preview_of_the_applied_file_finds_it_unchanged(prefecture_agent):
-    client = _client(prefecture_agent)
+    client = client_of(prefecture_agent)
     data = {"generation": "2015"}
     key = (
-        _preview(
+        preview_post(
             client, "contours-qpv", {**data, "contours": upload("a.geojson", qpv_geojson(SQUARES))}
         )
         .context["result"]
@@ -119,7 +94,7 @@ def test_a_second_preview_of_the_applied_file_finds_it_unchanged(prefecture_agen
     client.post(reverse("imports:apply"), {"key": key})
     renamed = dict(SQUARES)
     renamed["QP059902"] = ("Quartier renommé", *SQUARES["QP059902"][1:])
-    response = _preview(
+    response = preview_post(
         client, "contours-qpv", {**data, "contours": upload("b.geojson", qpv_geojson(renamed))}
     )
     [summary] = response.context["summaries"]
@@ -133,8 +108,8 @@ def test_a_file_that_would_remove_most_qpv_cannot_be_applied(prefecture_agent):
     existing = QPV.objects.filter(generation=2024, departement_code="59")
     one = existing.order_by("code").first()
     square = {one.code: (one.name, one.commune_codes[0], SQUARES["QP059901"][2])}
-    response = _preview(
-        _client(prefecture_agent),
+    response = preview_post(
+        client_of(prefecture_agent),
         "contours-qpv",
         {"contours": upload("un-seul.geojson", qpv_geojson(square)), "generation": "2024"},
     )
@@ -146,7 +121,7 @@ def test_a_file_that_would_remove_most_qpv_cannot_be_applied(prefecture_agent):
     assert 'data-testid="apply-button"' not in html and 'data-testid="apply-blocked"' in html
     # Posting the key anyway: the importer's own guard refuses, nothing is written.
     runs, before = ImportRun.objects.count(), existing.count()
-    forced = _client(prefecture_agent).post(
+    forced = client_of(prefecture_agent).post(
         reverse("imports:apply"), {"key": response.context["result"].deposit.key}
     )
     assert forced.status_code == 400
@@ -156,9 +131,9 @@ def test_a_file_that_would_remove_most_qpv_cannot_be_applied(prefecture_agent):
 
 
 def test_dispositifs_are_added_on_apply_only(prefecture_agent):
-    client = _client(prefecture_agent)
+    client = client_of(prefecture_agent)
     before = Dispositif.objects.count()
-    response = _preview(
+    response = preview_post(
         client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)}
     )
     [summary] = response.context["summaries"]
@@ -174,9 +149,9 @@ def test_dispositifs_are_added_on_apply_only(prefecture_agent):
 
 
 def test_a_bad_csv_is_refused_in_french_naming_file_line_and_column(prefecture_agent):
-    before = _state()
-    response = _preview(
-        _client(prefecture_agent),
+    before = db_state()
+    response = preview_post(
+        client_of(prefecture_agent),
         "dispositifs",
         {"fichier": upload("dispositifs.csv", DISPOSITIFS_BAD_CSV)},
     )
@@ -187,12 +162,12 @@ def test_a_bad_csv_is_refused_in_french_naming_file_line_and_column(prefecture_a
         "commune « 99999 » absente du référentiel" in html
     )
     assert 'data-testid="apply-button"' not in html
-    assert _state() == before
+    assert db_state() == before
 
 
 def test_a_broken_geojson_is_refused_with_its_line_and_column(prefecture_agent, upload_temp):
-    response = _preview(
-        _client(prefecture_agent),
+    response = preview_post(
+        client_of(prefecture_agent),
         "contours-qpv",
         {
             "contours": upload(
@@ -207,52 +182,10 @@ def test_a_broken_geojson_is_refused_with_its_line_and_column(prefecture_agent, 
     assert str(upload_temp) not in response.content.decode()
 
 
-def test_apply_refuses_a_deposit_that_changed_or_vanished(prefecture_agent):
-    client = _client(prefecture_agent)
-    response = _preview(
-        client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)}
-    )
-    deposit = response.context["result"].deposit
-    path = deposit.paths()["fichier"]
-    path.write_text(DISPOSITIFS_CSV + "pre,PRE ajouté après coup,59350,,,,\n")
-    before = _state()
-
-    changed = client.post(reverse("imports:apply"), {"key": deposit.key})
-    assert changed.status_code == 400
-    assert "a changé depuis la vérification" in changed.context["message"]
-    shutil.rmtree(deposit.folder)
-    vanished = client.post(reverse("imports:apply"), {"key": deposit.key})
-    assert vanished.status_code == 400
-    assert "n'est plus disponible" in vanished.context["message"]
-    assert _state() == before
-
-
-@pytest.mark.parametrize("role", ["prefect_delegate", "partner", "association_user"])
-def test_other_roles_can_neither_preview_nor_apply(request, prefecture_agent, role):
-    agent = _client(prefecture_agent)
-    key = (
-        _preview(agent, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)})
-        .context["result"]
-        .deposit.key
-    )
-    other = _client(request.getfixturevalue(role))
-    before = _state()
-    for name in ("imports:index", "imports:history"):
-        assert other.get(reverse(name)).status_code == 403
-    preview = _preview(
-        other, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)}
-    )
-    assert preview.status_code == 403
-    assert other.post(reverse("imports:apply"), {"key": key}).status_code == 403
-    assert _state() == before
-    assert Client().post(reverse("imports:apply"), {"key": key}).status_code == 302  # login
-    assert _state() == before
-
-
 def test_history_exports_the_runs_as_csv(prefecture_agent):
-    client = _client(prefecture_agent)
+    client = client_of(prefecture_agent)
     key = (
-        _preview(client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)})
+        preview_post(client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)})
         .context["result"]
         .deposit.key
     )
@@ -271,65 +204,22 @@ def test_history_exports_the_runs_as_csv(prefecture_agent):
 def test_the_prefecture_menu_links_the_import_screen(prefecture_agent, prefect_delegate):
     url = reverse("imports:index")
     assert (
-        f'href="{url}"' in _client(prefecture_agent).get(reverse("worklist:todo")).content.decode()
+        f'href="{url}"'
+        in client_of(prefecture_agent).get(reverse("worklist:todo")).content.decode()
     )
     assert (
         f'href="{url}"'
-        not in _client(prefect_delegate).get(reverse("worklist:todo")).content.decode()
+        not in client_of(prefect_delegate).get(reverse("worklist:todo")).content.decode()
     )
-
-
-@pytest.fixture
-def served(settings, tmp_path):
-    """A folder served on 127.0.0.1 (loopback only) while the test needs it."""
-    settings.IMPORT_ALLOW_HTTP_LOOPBACK = True
-    folder = tmp_path / "served"
-    folder.mkdir()
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield folder, f"http://127.0.0.1:{server.server_address[1]}", server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
-
-
-def test_an_official_url_is_downloaded_once_and_applied_from_the_deposit(prefecture_agent, served):
-    folder, base, server = served
-    (folder / "qpv2015.geojson").write_bytes(qpv_geojson(SQUARES))
-    client = _client(prefecture_agent)
-    url = f"{base}/qpv2015.geojson"
-    response = _preview(client, "contours-qpv", {"url": url, "generation": "2015"})
-    assert response.status_code == 200
-    [summary] = response.context["summaries"]
-    assert summary["source"] == url and summary["counts"]["added"] == 2
-    server.shutdown()  # the apply reads the deposited copy, not the URL again
-    (folder / "qpv2015.geojson").unlink()
-
-    client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
-
-    assert QPV.objects.filter(generation=2015).count() == 2
-    assert ImportRun.objects.get(kind="qpv", generation=2015).source == url
-
-
-def test_a_file_and_an_url_together_are_refused(prefecture_agent):
-    response = _preview(
-        _client(prefecture_agent),
-        "indicateurs",
-        {"fichier": upload("a.csv", "codeQPV\n"), "url": "https://example.invalid/a.csv"},
-    )
-    assert response.status_code == 400
-    assert response.context["form"].non_field_errors() == [
-        "Déposez un fichier ou indiquez son adresse (l'un ou l'autre)."
-    ]
 
 
 def test_sigville_indicators_are_counted_then_stored_with_their_import_run(prefecture_agent):
-    client = _client(prefecture_agent)
+    client = client_of(prefecture_agent)
     values = IndicatorValue.objects.filter(territory_code__in=["QN05901M", "QN05902M"])
     before = values.count()
-    response = _preview(client, "indicateurs", {"fichier": upload("sigville.csv", SIGVILLE_CSV)})
+    response = preview_post(
+        client, "indicateurs", {"fichier": upload("sigville.csv", SIGVILLE_CSV)}
+    )
     [summary] = response.context["summaries"]
     assert summary["label"] == "Indicateurs (fichier SIG Ville)"
     assert (
@@ -352,12 +242,12 @@ def test_sigville_indicators_are_counted_then_stored_with_their_import_run(prefe
 
 
 def test_a_referential_of_three_files_is_previewed_then_applied(prefecture_agent):
-    client = _client(prefecture_agent)
+    client = client_of(prefecture_agent)
     files = {
         slot: upload(f"{slot}.{'csv' if slot == 'communes' else 'json'}", text)
         for slot, text in REFERENTIAL_FILES.items()
     }
-    response = _preview(client, "referentiel", files)
+    response = preview_post(client, "referentiel", files)
     assert response.status_code == 200
     counts = {s["label"]: s["counts"] for s in response.context["summaries"]}
     assert counts["Départements"]["added"] == 1
@@ -379,51 +269,3 @@ def test_a_referential_of_three_files_is_previewed_then_applied(prefecture_agent
         ("departements", "departements.json"),
         ("epci", "epcis.json"),
     ]
-
-
-def test_a_file_past_the_upload_limit_is_dropped_and_nothing_is_deposited(
-    prefecture_agent, settings, upload_temp
-):
-    settings.IMPORT_MAX_UPLOAD_BYTES = 2_000
-    content = DISPOSITIFS_CSV + "pre,PRE de remplissage,59350,,,,\n" * 100  # about 4 kB
-    before = _state()
-    response = _preview(
-        _client(prefecture_agent), "dispositifs", {"fichier": upload("d.csv", content)}
-    )
-    assert response.status_code == 400
-    assert (
-        response.context["form"]
-        .non_field_errors()[0]
-        .startswith("Fichier trop volumineux (plus de 2 ko) : la limite est de 2 ko")
-    )
-    assert [p for p in upload_temp.rglob("*") if p.is_file()] == []
-    assert _state() == before
-
-
-def test_a_deposit_older_than_a_day_is_purged_like_other_uploads(prefecture_agent):
-    client = _client(prefecture_agent)
-    response = _preview(
-        client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)}
-    )
-    deposit = response.context["result"].deposit
-    assert upload_temp_purge() == 0 and deposit.folder.is_dir()  # fresh: kept
-    day_ago = time.time() - 24 * 3600 - 60
-    os.utime(deposit.folder, (day_ago, day_ago))
-    assert upload_temp_purge() == 1
-    assert not deposit.folder.exists()
-    before = _state()
-    gone = client.post(reverse("imports:apply"), {"key": deposit.key})
-    assert gone.status_code == 400 and "n'est plus disponible" in gone.context["message"]
-    assert _state() == before
-
-
-@pytest.mark.parametrize(
-    "url", ["https://127.0.0.1/qpv.geojson", "https://10.1.2.3/qpv.geojson", "https://[::1]/q.json"]
-)
-def test_an_url_to_the_internal_network_is_refused(prefecture_agent, settings, url):
-    settings.IMPORT_ALLOW_HTTP_LOOPBACK = False
-    response = _preview(
-        _client(prefecture_agent), "contours-qpv", {"url": url, "generation": "2024"}
-    )
-    assert response.status_code == 400
-    assert "mène à un serveur du réseau interne" in response.context["form"].non_field_errors()[0]
