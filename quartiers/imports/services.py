@@ -69,6 +69,8 @@ def import_apply(*, user: Any, key: str) -> list[ImportRun]:
         raise ImportRefused(f"Type d'import « {deposit.kind} » inconnu.")
     fingerprints = {f.sha256 for f in deposit.files}
     with transaction.atomic():
+        # The importers write their ImportRun rows themselves (commands call them too): the
+        # rows of this apply are the new ones of this transaction with these fingerprints.
         before = ImportRun.objects.aggregate(last=Max("pk"))["last"] or 0
         _run(kind, deposit, apply=True)
         runs = list(
