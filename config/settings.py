@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "quartiers.organisation",
     "quartiers.grants",
     "quartiers.worklist",
+    "quartiers.imports",
     "quartiers.portal",
     "quartiers.api",
 ]
@@ -184,6 +185,9 @@ REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 0)
 # An import that would remove more than this share of the rows of a kind (QPV of a
 # generation, communes, EPCI) stops unless forced (--force-removals); referenced rows too.
 IMPORT_MAX_REMOVAL_SHARE = env_float("IMPORT_MAX_REMOVAL_SHARE", 0.10)
+# The import screen (« Importer un fichier officiel »): bytes of one uploaded official file
+# (the national QPV contours are a few tens of MB).
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "quartiers2030@localhost")

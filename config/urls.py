@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("quartiers.organisation.urls")),
     path("", include("quartiers.grants.urls")),
     path("", include("quartiers.worklist.urls")),
+    path("", include("quartiers.imports.urls")),
     path("", include("quartiers.portal.urls")),
     path("api/", api.urls),
 ]

@@ -54,3 +54,8 @@ def commitment_body(commitment: Any, **changes: Any) -> dict[str, Any]:
     )
     data.update(changes)
     return data
+
+
+def import_apply_body(deposit: Any) -> dict[str, Any]:
+    """« Appliquer » on the import screen: the key of a previewed deposit (imports/deposits.py)."""
+    return {"key": deposit.key}

@@ -25,7 +25,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("organisation",),  # délégués, CONCERTO commitments
     ("indicators",),  # statistics (a contract's scorecard)
     ("programmes", "grants"),  # measures and their indicators; funding files
-    ("portal", "api", "worklist"),  # interfaces over every domain (« À traiter »)
+    # interfaces over every domain (« À traiter », the import screen)
+    ("portal", "api", "worklist", "imports"),
 ]
 
 

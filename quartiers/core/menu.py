@@ -32,12 +32,14 @@ ROLE_MENU: dict[str, list[tuple[str, str]]] = {
         ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Délégués", "organisation:delegate_list"),
+        ("Imports", "imports:index"),
     ],
     "agent": [
         ("À traiter", "worklist:todo"),
         ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Délégués", "organisation:delegate_list"),
+        ("Imports", "imports:index"),
     ],
 }
 

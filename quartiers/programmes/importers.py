@@ -207,6 +207,10 @@ def dispositifs_import(*, source: str | Path, apply: bool = False) -> Dispositif
             for row in rows:
                 outcome = _row_write(row, import_run_id=run.pk if run else None)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
+                if outcome != "unchanged":
+                    summary.codes.setdefault(outcome, []).append(
+                        f"{row.name} ({row.commune.insee_code})"
+                    )
             if run is not None:
                 run.counts = summary.counts()
                 run.save(update_fields=["counts"])

@@ -37,6 +37,9 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
     applied: bool = False
     generation: int | None = None
+    # The codes concerned, per outcome ("added", "changed", "removed"), when the importer
+    # knows them (registry rows: INSEE codes, SIREN, QPV codes; dispositifs: their names).
+    codes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:

@@ -584,6 +584,7 @@ def test_role_gets_the_expected_answer(world, db, name, method, where):
 WRITES_WITHOUT_STATE = {
     "login": "opens a session",
     "logout": "closes a session",
+    "imports:preview": "a dry run: deposits the file for « Appliquer », writes no row",
 }
 
 

@@ -381,11 +381,12 @@ def qpv_import(
         summary.warnings.insert(0, f"Contours reprojetés de {layer.crs_name} vers WGS84.")
     with transaction.atomic():
         plan, lookups = plan_build(rows=rows, generation=generation)
-        summary.added, summary.removed = len(plan.to_create), len(plan.to_remove)
-        summary.changed = len(set(plan.links_to_set) | {r.code for _, r in plan.to_update}) - len(
-            plan.to_create
-        )
+        created = {r.code for r in plan.to_create}
+        changed = (set(plan.links_to_set) | {r.code for _, r in plan.to_update}) - created
+        removed = sorted(q.code for q in plan.to_remove)
+        summary.added, summary.changed, summary.removed = len(created), len(changed), len(removed)
         summary.unchanged = plan.unchanged
+        summary.codes = {"added": sorted(created), "changed": sorted(changed), "removed": removed}
         _missing_warn(summary, rows, lookups)
         _removals_check(plan, generation, summary, apply=apply, force=force_removals)
         if apply:

@@ -39,6 +39,11 @@ class TableDiff:
     def summary_fill(self, summary: ImportSummary) -> ImportSummary:
         summary.added, summary.changed = len(self.added), len(self.changed)
         summary.unchanged, summary.removed = len(self.unchanged), len(self.removed)
+        summary.codes = {
+            "added": sorted(self.added),
+            "changed": sorted(self.changed),
+            "removed": list(self.removed),
+        }
         return summary
 
 

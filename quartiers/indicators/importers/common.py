@@ -136,8 +136,11 @@ def _same(stored: IndicatorValue, row: ValueRow) -> bool:
     return True
 
 
-def values_write(*, rows: list[ValueRow], import_run_id: int | None) -> tuple[int, int, int]:
-    """Upsert `rows` (inside the caller's transaction); returns (added, changed, unchanged)."""
+def values_write(
+    *, rows: list[ValueRow], import_run_id: int | None, codes: dict[str, list[str]] | None = None
+) -> tuple[int, int, int]:
+    """Upsert `rows` (inside the caller's transaction); returns (added, changed, unchanged).
+    `codes`, when given, receives the territories with values added or changed."""
     kinds = {row.territory_kind for row in rows}
     indicator_ids = {row.indicator_id for row in rows}
     stored = {
@@ -162,6 +165,9 @@ def values_write(*, rows: list[ValueRow], import_run_id: int | None) -> tuple[in
             to_change.append(current)
     IndicatorValue.objects.bulk_create(to_add, batch_size=500)
     IndicatorValue.objects.bulk_update(to_change, [*_COMPARED, "import_run_id"], batch_size=500)
+    if codes is not None:
+        codes["added"] = sorted({v.territory_code for v in to_add})
+        codes["changed"] = sorted({v.territory_code for v in to_change})
     return len(to_add), len(to_change), unchanged
 
 

@@ -93,7 +93,9 @@ def _import_text(
             parsed = long_parse(text=text, label=label, indicator_ids=ids)
             codes_by_kind = parsed.codes_by_kind
         summary.warnings += parsed.warnings + _unknown_territories(codes_by_kind)
-        counts = values_write(rows=parsed.rows, import_run_id=run.pk if run else None)
+        counts = values_write(
+            rows=parsed.rows, import_run_id=run.pk if run else None, codes=summary.codes
+        )
     summary.added, summary.changed, summary.unchanged = counts
     if run is not None:
         summary.applied = True
