@@ -61,6 +61,18 @@ def _audit_page(browser, live_server, user):
         context.close()
 
 
+def _blank(page) -> None:
+    """Leave Chromium's error page for a blank one; its own navigation to
+    chrome-error:// may still be under way and interrupt the first attempts."""
+    for _attempt in range(5):
+        try:
+            page.goto("about:blank")
+            return
+        except PlaywrightError:
+            page.wait_for_timeout(100)
+    page.goto("about:blank")
+
+
 def _paths_audit(page, live_server, paths):
     """(audited paths, findings) of the paths the page's visitor may open."""
     findings, audited = [], []
@@ -68,7 +80,7 @@ def _paths_audit(page, live_server, paths):
         try:
             response = page.goto(live_server.url + path)
         except PlaywrightError:  # a file download (calendar, exports), not a page
-            page.goto("about:blank")  # Chromium's error page would cut the next navigation
+            _blank(page)  # Chromium's error page would cut the next navigation
             continue
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
