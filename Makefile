@@ -1,6 +1,8 @@
 # Quartiers 2030 — two commands on a fresh machine: `make demo` and `make test`.
-# Every target is re-runnable and quick once set up (the virtualenv is rebuilt only when
-# requirements.txt changes).
+# Every target is re-runnable and quick once set up (the virtualenv is updated only when
+# requirements*.txt or the georef extension's sources change). requirements.txt holds what
+# production imports; requirements-dev.txt the test, lint, type-checking and bench tools
+# (`make test`, `make lint`, `make check`, `make bench` install them; `make demo` does not).
 SHELL := /bin/bash
 # Optional local configuration (see .env.example): NAME=value lines, exported to every command
 # (they win over the shell's variables). .ci/run sets ENV_FILE= to ignore it.
@@ -22,17 +24,19 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test venv runtime-deps native backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
-	lint format check bench clean
+.PHONY: help demo demo-geocoder test venv dev-venv runtime-deps build-deps requirements backup restore load python-check browser-deps redis-deps addok addok-stop worker migrate demo-data port-check serve \
+	lint format typecheck check bench clean a11y
 
 help:
 	@echo "Quartiers 2030 — commandes principales :"
-	@echo "  make demo    installe, importe les données du Nord, crée les comptes de démonstration"
+	@echo "  make demo    installe, importe les données du Nord (ou DEPARTEMENT=69…), crée les comptes"
 	@echo "               et sert l'application sur http://$(HOST):$(PORT)/"
 	@echo "  make test    lance toute la suite de tests (installe Chromium de Debian si besoin)"
 	@echo "  make lint    ruff check + ruff format --check"
-	@echo "  make check   lint + manage.py check + makemigrations --check"
+	@echo "  make check   lint + typecheck + manage.py check + makemigrations --check"
+	@echo "  make typecheck  mypy (strict sur les services et sélecteurs)"
 	@echo "  make bench   mesures de performance (bench/)"
+	@echo "  make a11y    audit d'accessibilité (axe-core dans Chromium, chaque page de chaque rôle)"
 	@echo "  make clean   supprime l'environnement virtuel et la base SQLite locale (var/)"
 
 # --- Python environment -------------------------------------------------------------------
@@ -55,23 +59,49 @@ python-check:
 	    exit 1; \
 	  fi; }
 
-$(VENV)/.installed: requirements.txt
-	@$(MAKE) --no-print-directory python-check
+# The georef engine's compiled loops: a CPython extension built by `pip install -e .` (setup.py)
+# with the C compiler and Python's headers (Debian gcc, python3-dev, installed here when missing).
+NATIVE_SOURCES := setup.py pyproject.toml $(wildcard quartiers/georef/native/*.c quartiers/georef/native/*.h)
+
+$(VENV)/.installed: requirements.txt $(NATIVE_SOURCES)
+	@$(MAKE) --no-print-directory python-check build-deps
 	@echo "Création de l'environnement virtuel $(VENV) et installation des dépendances" \
 	      "(une à deux minutes la première fois)…"
 	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
-	@$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
+	@# Without a compiler the engine still runs (numpy, slower); in CI that is a failure.
+	@$(PIP) install --quiet --disable-pip-version-check --no-deps -e . || { \
+	  [ "$${CI:-}" != true ] || exit 1; \
+	  echo "Attention : l'extension compilée du moteur georef n'a pas pu être construite ;" \
+	       "le calcul numpy, plus lent, sera utilisé (installez gcc et python3-dev)."; }
 	@touch $@
 
-venv: $(VENV)/.installed runtime-deps native
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	@echo "Installation des outils de test, d'analyse et de mesure (requirements-dev.txt)…"
+	@$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements.txt \
+	  -r requirements-dev.txt
+	@touch $@
 
-# The georef engine's compiled loops in C (quartiers/georef/native/), built once with the C
-# compiler (Debian gcc, installed here when missing); without one, numba runs the same loops.
-native: $(VENV)/.installed
-	@command -v cc >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1 || { \
-	  echo "Installation du compilateur C (paquets Debian gcc, libc6-dev)…"; \
-	  $(SUDO) apt-get update -qq && $(APT_INSTALL) gcc libc6-dev >/dev/null; } || true
-	@$(PY) -m quartiers.georef.native >/dev/null
+venv: $(VENV)/.installed runtime-deps
+
+dev-venv: venv $(VENV)/.dev-installed
+
+# The C compiler and Python's headers, for the extension (the Python found by $(PYTHON)).
+build-deps:
+	@{ command -v cc >/dev/null 2>&1 && [ -f "$$($(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ]; } \
+	|| ! command -v apt-get >/dev/null 2>&1 || { \
+	  echo "Installation du compilateur C et des en-têtes de Python (paquets Debian gcc, python3-dev)…"; \
+	  $(SUDO) apt-get update -qq && $(APT_INSTALL) gcc libc6-dev python3-dev >/dev/null; }
+
+# requirements.txt and requirements-dev.txt from their .in files, with hashes (pip-tools in a
+# throwaway virtualenv).
+requirements:
+	@tools=$$(mktemp -d); trap 'rm -rf "$$tools"' EXIT; \
+	$(PYTHON) -m venv "$$tools" && "$$tools/bin/pip" install --quiet pip-tools && \
+	for name in requirements requirements-dev; do \
+	  "$$tools/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	    --no-header -o $$name.txt $$name.in; \
+	done
 
 # Debian libraries the app needs at run time: Pango for the PDF report (WeasyPrint).
 runtime-deps:
@@ -90,8 +120,10 @@ runtime-deps:
 migrate: venv
 	@$(PY) manage.py migrate --noinput
 
+# `make demo DEPARTEMENT=69` sets the application up for another département (default 59).
+DEPARTEMENT ?=
 demo-data: migrate
-	@$(PY) manage.py demo_setup
+	@$(PY) manage.py demo_setup $(if $(DEPARTEMENT),--departement $(DEPARTEMENT))
 
 port-check: venv
 	@$(PY) -c 'import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("$(HOST)", $(PORT)))' 2>/dev/null || { \
@@ -99,11 +131,26 @@ port-check: venv
 	       "tourne peut-être). Arrêtez-la ou choisissez un autre port : make demo PORT=8001"; \
 	  exit 1; }
 
+# Without a configured geocoder (GEOCODER_URL unset in the environment and .env), the demo
+# starts the project's own addok and points the app at it: address lookup works offline.
+ADDOK_PORT ?= 7878
+DEMO_GEOCODER_URL := $(if $(strip $(GEOCODER_URL)),$(GEOCODER_URL),http://127.0.0.1:$(ADDOK_PORT))
+
+demo-geocoder: venv
+ifeq ($(strip $(GEOCODER_URL)),)
+	@echo "Aucun géocodeur configuré (GEOCODER_URL) : démarrage du géocodeur addok local…"
+	@$(MAKE) --no-print-directory addok ADDOK_PORT=$(ADDOK_PORT)
+else
+	@echo "Géocodeur configuré : $(GEOCODER_URL)"
+endif
+
 serve: port-check
 	@echo ""
 	@echo "Quartiers 2030 est servi sur http://$(HOST):$(PORT)/ (Ctrl-C pour arrêter)."
+	@echo "Géocodeur : $(DEMO_GEOCODER_URL) (manage.py geocoder_check pour le vérifier)."
 	@# The task-queue worker (huey, docs/jobs.md) runs beside the server and stops with it.
-	@$(PY) manage.py run_huey >var/huey-worker.log 2>&1 & worker=$$!; \
+	@export GEOCODER_URL="$(DEMO_GEOCODER_URL)"; \
+	$(PY) manage.py run_huey >var/huey-worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	echo "Traitement des fichiers en tâche de fond : manage.py run_huey (journal : var/huey-worker.log)."; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
@@ -126,7 +173,7 @@ worker: venv
 	$(PY) manage.py run_huey
 
 # The port is checked first, so a busy port fails before any work.
-demo: port-check demo-data serve
+demo: port-check demo-data demo-geocoder serve
 
 # --- Tests and quality --------------------------------------------------------------------
 
@@ -155,36 +202,58 @@ redis-deps:
 # Local addok geocoder (the BAN engine) on 127.0.0.1:7878 with its own Redis on 6390, indexing
 # the real Nord addresses: the geocoding tests and bench speak to it (see docs/geocoding.md).
 addok: redis-deps
-	@bash scripts/addok/setup.sh
+	@ADDOK_PORT=$(ADDOK_PORT) bash scripts/addok/setup.sh
 
 addok-stop:
 	@-bash scripts/addok/stop.sh
 
 # pytest exits 5 when it collected no test: that is a failure too.
-test: venv browser-deps addok
+test: dev-venv browser-deps addok
 	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "Erreur : aucun test n'a été collecté."; fi; \
 	exit $$status
 
-lint: venv
+# Accessibility audit: axe-core (vendored, tests/vendor) in headless Chromium on every page of
+# every role; fails on a serious or critical violation; findings listed in var/a11y.tsv.
+a11y: dev-venv browser-deps
+	@mkdir -p var && rm -f var/a11y.tsv
+	A11Y_REPORT=var/a11y.tsv $(PY) -m pytest tests/browser/test_accessibility.py -q
+	@echo "Constats : var/a11y.tsv"
+
+lint: dev-venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-format: venv
+format: dev-venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-check: lint
+# mypy: strict on services and selectors, lenient elsewhere (pyproject.toml, [tool.mypy]).
+typecheck: dev-venv
+	$(VENV)/bin/mypy
+
+check: lint typecheck
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Each bench/*.py script sets up its own throwaway database and prints its own figures.
-bench: venv addok
+# Each bench/*.py script sets up its own throwaway database and prints its own figures. The
+# file benchmarks run at their target size, 10 M rows (BENCH_ROWS to change it): about 25 min
+# on 2 cores, most of it the realistic file's generation (once, kept under var/bench/) and its
+# row-by-row check against shapely; BENCH_ROWS=1000000 takes about 3 min.
+BENCH_ROWS ?= 10000000
+bench: dev-venv addok
+	@echo "Mesures de performance : fichiers de $(BENCH_ROWS) lignes (10 M : environ 25 min)."
 	@shopt -s nullglob; scripts=(bench/*.py); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "Aucun script dans bench/."; exit 0; fi; \
 	for script in "$${scripts[@]}"; do \
-	  echo "== $$script"; \
-	  PYTHONPATH=. DJANGO_SETTINGS_MODULE=config.settings $(PY) "$$script"; \
+	  case "$$script" in \
+	    bench/georef_file.py) args="--rows $(BENCH_ROWS) --rounds 3" ;; \
+	    bench/georef_file_realistic.py) args="--rows $(BENCH_ROWS)" ;; \
+	    bench/geocode.py) args="--url http://127.0.0.1:$(ADDOK_PORT)" ;; \
+	    *) args="" ;; \
+	  esac; \
+	  echo "== $$script $$args"; \
+	  PYTHONPATH=. DJANGO_SETTINGS_MODULE=config.settings $(PY) "$$script" $$args; \
 	done
 
 clean:

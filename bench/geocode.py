@@ -1,13 +1,18 @@
 """Benchmark: geocoding throughput against the local addok, one request per address
-(``GET /search/``) vs CSV batches (``POST /search/csv/``), in the same run.
+(``GET /search/``) vs CSV batches (``POST /search/csv/``), then through the cache (cold, then
+warm), then the batch and single strategies against a local server of the Géoplateforme
+protocol that answers 429 + Retry-After beyond 50 requests/s like the national service
+(tests/georef/geoplateforme_server.py, over the same addok).
 
 Usage: .venv/bin/python bench/geocode.py [--url http://127.0.0.1:7878] [--repeat 2]
        [--concurrency 1 2 4] [--batch-rows 500]
 
 Addresses: the geocoder-tester queries of the indexed Nord addresses (tests/georef), repeated
---repeat times. The cache is not used (the client is called directly). The local addok is
-started with scripts/addok/setup.sh when it does not answer; without it the bench says so and
-stops. Last line: ``batch_vs_single=<ratio>`` (best batch rate / best single rate).
+--repeat times. The local addok is started with scripts/addok/setup.sh when it does not
+answer; without it the bench says so and stops. The cache phases use the bench database
+(var/bench/db.sqlite3, as bench/georef_file.py). Lines to read: ``batch_vs_single=<ratio>``,
+``cache_warm_vs_cold=<ratio>`` and ``geoplateforme_max_per_second=<n> refused=<n>``
+(must stay ≤ 50 and 0).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SQLITE_PATH", str(ROOT / "var" / "bench" / "db.sqlite3"))
 
 import django  # noqa: E402
 
@@ -59,7 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=os.environ.get("ADDOK_URL", "http://127.0.0.1:7878"))
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--batch-rows", type=int, default=500)
     args = parser.parse_args()
     url = args.url.rstrip("/")
@@ -94,6 +100,66 @@ def main() -> None:
     print(f"single under the public limit (50 req/s): {public:.0f} addr/s at most")
     print(f"batch_vs_single_public={best['batch'] / public:.1f}")
     print(f"batch_vs_single={best['batch'] / best['single']:.2f}")
+    cache_phase(url, queries)
+    geoplateforme_phase(url, queries)
+
+
+def cache_phase(url: str, queries: list[AddressQuery]) -> None:
+    """addresses_geocode (the file jobs' path): cache cold (emptied for this service), then
+    warm (every answer known: no request)."""
+    from django.core.management import call_command
+
+    from quartiers.georef.geocoder import addresses_geocode
+    from quartiers.georef.models import GeocodeCache
+
+    (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    call_command("migrate", verbosity=0)
+    config = GeocoderConfig(base_url=url, rate_per_s=1e6, max_concurrency=4, batch_max_rows=500)
+    GeocodeCache.objects.filter(service=config.service).delete()
+    rates = {}
+    for state in ("cold", "warm"):
+        with GeocoderClient(config) as client:
+            start = time.perf_counter()
+            n = sum(len(page) for page in addresses_geocode(queries=queries, client=client))
+            elapsed = time.perf_counter() - start
+            rates[state] = n / elapsed
+            print(
+                f"cache {state}: {n} adresses en {elapsed:.2f} s ({rates[state]:.0f} addr/s), "
+                f"{client.requests_sent} requêtes"
+            )
+    print(f"cache_warm_vs_cold={rates['warm'] / rates['cold']:.1f}")
+
+
+def geoplateforme_phase(url: str, queries: list[AddressQuery]) -> None:
+    """The default client (45 requests/s, 4 threads) against a server that refuses beyond
+    50 requests/s per client with 429 + Retry-After 5 s, as the Géoplateforme does."""
+    from tests.georef.geoplateforme_server import geoplateforme_start
+
+    running = geoplateforme_start(addok_url=url, rate=50.0, retry_after_s=5)
+    try:
+        config = GeocoderConfig.from_settings(base_url=running.state.base_url, batch_max_rows=500)
+        for mode, subset in (("batch", queries), ("single", queries[:600])):
+            before = len(running.state.log)
+            with GeocoderClient(config) as client:
+                start = time.perf_counter()
+                pages = (
+                    client.geocode_batch(subset)
+                    if mode == "batch"
+                    else client.geocode_single(subset)
+                )
+                found = sum(r.found for page in pages for r in page)
+                elapsed = time.perf_counter() - start
+            print(
+                f"géoplateforme locale, {mode}: {len(subset)} adresses en {elapsed:.2f} s "
+                f"({len(subset) / elapsed:.0f} addr/s), {found} trouvées, "
+                f"{len(running.state.log) - before} requêtes"
+            )
+        print(
+            f"geoplateforme_max_per_second={running.state.max_per_second()} "
+            f"refused={running.state.refused()}"
+        )
+    finally:
+        running.stop()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Usage:
   .venv/bin/python bench/load.py [--users 50] [--seconds 30] [--think 1] [--workers 3]
                                  [--threads 4] [--postgres] [--no-page-cache]
   DATABASE_URL=postgres://… .venv/bin/python bench/load.py   # an empty PostgreSQL database
+  .venv/bin/python bench/load.py --logged-in [...]   # agents and délégués: bench/load_logged_in.py
 
 Sets up the demo data (`manage.py migrate` + `demo_setup`) in a throwaway SQLite file, in a
 throwaway PostgreSQL 15 cluster (`--postgres`: /usr/lib/postgresql/15/bin, a free port,
@@ -420,6 +421,11 @@ def _verdict(results: Results) -> None:
 
 
 def main() -> None:
+    if "--logged-in" in sys.argv[1:]:  # the logged-in scenario has its own options
+        import load_logged_in
+
+        load_logged_in.main([a for a in sys.argv[1:] if a != "--logged-in"])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
@@ -440,21 +446,33 @@ def main() -> None:
         default=os.environ.get("ADDOK_URL", "http://127.0.0.1:7878"),
         help="addok local pour l'API d'adresse ('' : ne pas la mesurer)",
     )
+    parser.add_argument(
+        "--logged-in",
+        action="store_true",
+        help="agents et délégués connectés : bench/load_logged_in.py (avec ses options)",
+    )
     options = parser.parse_args()
     options.addok_url = options.addok.rstrip("/")
     if options.addok_url and not (ADDRESSES.exists() and _addok_answers(options.addok_url)):
         options.addok_url = ""
-    with tempfile.TemporaryDirectory() as name:
+    throwaway(options, _load)
+
+
+def throwaway(options: argparse.Namespace, run) -> None:
+    """run(options, env, engine) on a throwaway database (under var/): SQLite, a PostgreSQL 15
+    cluster (--postgres) or the empty database of DATABASE_URL."""
+    (ROOT / "var").mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix="load-") as name:
         folder = Path(name)
         folder.chmod(0o755)  # the postgres account reaches its cluster folder inside
         if options.postgres:
             with _postgres(folder) as url:
-                _load(options, _env(folder, database_url=url, options=options), "PostgreSQL 15")
+                run(options, _env(folder, database_url=url, options=options), "PostgreSQL 15")
             return
         url = os.environ.get("DATABASE_URL", "")
         url = url if url.startswith("postgres") else ""
         engine = "PostgreSQL" if url else "SQLite"
-        _load(options, _env(folder, database_url=url, options=options), engine)
+        run(options, _env(folder, database_url=url, options=options), engine)
 
 
 if __name__ == "__main__":

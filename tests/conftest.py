@@ -15,7 +15,7 @@ pytest_plugins = ["tests.browser.fixtures"]
 # The shared stores of the data version of the cached public pages (quartiers/core/pagecache.py)
 # and of the API rate-limit counters stay inside this test process: the shared file stores under
 # var/cache would mix concurrent test runs. Set before any test opens those caches.
-for _name in ("page_versions", "api_throttle"):
+for _name in ("page_versions", "api_throttle", "report_pdf"):
     settings.CACHES[_name] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": f"{_name}-tests",
@@ -143,4 +143,5 @@ def _api_rate_counters_reset():
     caches["pages"].clear()
     caches["page_versions"].clear()
     caches["api_throttle"].clear()
+    caches["report_pdf"].clear()
     yield

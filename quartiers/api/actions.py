@@ -12,8 +12,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from quartiers.api.pagination import PageParams, not_found, page_of
-from quartiers.api.schemas import Error
-from quartiers.contracts.choices import ActionStatus, Theme
+from quartiers.api.schemas import ContractTheme, Error
+from quartiers.contracts.choices import ActionStatus
 from quartiers.contracts.models import Action
 
 router = Router(tags=["Actions des contrats"])
@@ -51,7 +51,7 @@ class ActionPage(Schema):
 
 class ActionFilters(PageParams):
     contrat: str | None = Field(None, max_length=10, description="Code du contrat de ville.")
-    theme: Theme | None = None
+    theme: ContractTheme | None = None
     statut: ActionStatus | None = None
     prioritaire: bool | None = Field(None, description="true : actions prioritaires seulement.")
     qpv: str | None = Field(None, max_length=10, description="Actions concernant ce QPV.")
@@ -84,7 +84,12 @@ def _item(a: Action) -> dict:
     }
 
 
-@router.get("/actions", response={200: ActionPage, 422: Error}, url_name="action_list")
+@router.get(
+    "/actions",
+    response={200: ActionPage, 422: Error},
+    url_name="action_list",
+    summary="Liste des actions des contrats",
+)
 def action_list(request: HttpRequest, filters: Query[ActionFilters]):
     """Les actions des contrats, filtrées par contrat, thématique, statut, priorité, QPV."""
     rows = _actions()
@@ -107,7 +112,10 @@ def action_list(request: HttpRequest, filters: Query[ActionFilters]):
 
 
 @router.get(
-    "/actions/{action_id}", response={200: ActionItem, 404: Error, 422: Error}, url_name="action"
+    "/actions/{action_id}",
+    response={200: ActionItem, 404: Error, 422: Error},
+    url_name="action",
+    summary="Une action",
 )
 def action_get(request: HttpRequest, action_id: int):
     """Une action (champs publics seulement)."""

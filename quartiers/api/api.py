@@ -7,7 +7,9 @@ Rate limiting per client: quartiers/api/throttle.py (429 with Retry-After).
 from __future__ import annotations
 
 import json
+import logging
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -21,8 +23,12 @@ from quartiers.api.georef import router as georef_router
 from quartiers.api.indicators import router as indicators_router
 from quartiers.api.programmes import router as programmes_router
 from quartiers.api.qpv import router as qpv_router
-from quartiers.api.throttle import ClientRateThrottle
+from quartiers.api.subsidies import router as subsidies_router
+from quartiers.api.throttle import client_throttle
+from quartiers.core.site import departement_name
 from quartiers.georef.lookup import LookupInputError
+
+logger = logging.getLogger(__name__)
 
 
 class SessionSwagger(Swagger):
@@ -40,7 +46,8 @@ api = NinjaAPI(
     title="Quartiers 2030 — API",
     version="1",
     description=(
-        "Données ouvertes de la politique de la ville dans le Nord : territoires et QPV "
+        "Données ouvertes de la politique de la ville du département "
+        f"{departement_name(code=settings.DEPARTEMENT).of} : territoires et QPV "
         "(contours GeoJSON), indicateurs (secret statistique : valeur null), contrats de ville, "
         "actions, programmes et objectifs ; géoréférencement (un point ou une adresse → son "
         "quartier prioritaire ; fichiers entiers en traitement de fond). Listes par pages "
@@ -51,7 +58,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs=SessionSwagger(),
-    throttle=[ClientRateThrottle()],
+    throttle=[client_throttle],
 )
 api.add_router("/georef", georef_router)
 api.add_router("/qpv", qpv_router)
@@ -60,6 +67,7 @@ api.add_router("", indicators_router)
 api.add_router("", contracts_router)
 api.add_router("", actions_router)
 api.add_router("", programmes_router)
+api.add_router("", subsidies_router)
 
 # pydantic error types → French wording.
 _TYPES = {
@@ -151,3 +159,18 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     message = str(exc) if str(exc) and not str(exc).startswith("docs_url") else "Introuvable."
     return api.create_response(request, {"detail": message}, status=404)
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """An unexpected error is logged with its traceback and answered in JSON, never with the
+    site's HTML error page."""
+    logger.error("API error on %s", request.path, exc_info=exc)
+    return api.create_response(
+        request,
+        {
+            "detail": "Erreur interne du serveur : l'équipe technique est prévenue. Réessayez plus "
+            "tard."
+        },
+        status=500,
+    )

@@ -11,8 +11,8 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from quartiers.api.pagination import PageParams, not_found, page_of
-from quartiers.api.schemas import Error
-from quartiers.contracts.choices import ContractStatus, Theme
+from quartiers.api.schemas import ContractTheme, Error
+from quartiers.contracts.choices import ContractStatus
 from quartiers.contracts.models import Contract
 from quartiers.contracts.selectors import calendar_contracts, contract_detail
 
@@ -25,7 +25,9 @@ class ContractItem(Schema):
     generation: int
     porteur_type: str = Field(description="EPCI ou commune.")
     porteur: str = Field(description="SIREN de l'EPCI ou code INSEE de la commune porteuse.")
-    statut: str = Field(description="preparation, signed, amended ou evaluated.")
+    statut: str = Field(
+        description="preparation, signed, amended, evaluated ou ended (génération 2015, terminée)."
+    )
     statut_libelle: str
     signe_le: dt.date | None
     signature_prevue_le: dt.date | None
@@ -74,7 +76,7 @@ class CalendarItem(Schema):
 class ContractFilters(PageParams):
     generation: int | None = Field(None, ge=2000, le=2100, description="2015 ou 2024.")
     statut: ContractStatus | None = None
-    theme: Theme | None = Field(None, description="Thématique retenue par le contrat.")
+    theme: ContractTheme | None = Field(None, description="Thématique retenue par le contrat.")
     departement: str | None = Field(None, max_length=3, description="Contrats d'un QPV du dép.")
     commune: str | None = Field(None, max_length=5, description="Contrats d'un QPV de la commune.")
     epci: str | None = Field(None, max_length=9, description="Contrats d'un QPV de l'EPCI.")
@@ -112,7 +114,12 @@ def _item(c: Contract) -> dict:
     }
 
 
-@router.get("/contrats", response={200: ContractPage, 422: Error}, url_name="contract_list")
+@router.get(
+    "/contrats",
+    response={200: ContractPage, 422: Error},
+    url_name="contract_list",
+    summary="Liste des contrats de ville",
+)
 def contract_list(request: HttpRequest, filters: Query[ContractFilters]):
     """Les contrats de ville, filtrés par génération, statut, thématique ou territoire."""
     rows = _base()
@@ -135,7 +142,12 @@ def contract_list(request: HttpRequest, filters: Query[ContractFilters]):
     return page_of(rows, params=filters, item=_item)
 
 
-@router.get("/contrats/calendrier", response=list[CalendarItem], url_name="contract_calendar")
+@router.get(
+    "/contrats/calendrier",
+    response=list[CalendarItem],
+    url_name="contract_calendar",
+    summary="Calendrier de signature des contrats",
+)
 def contract_calendar(request: HttpRequest):
     """Le calendrier de signature des contrats, dans l'ordre chronologique."""
     return [
@@ -152,7 +164,10 @@ def contract_calendar(request: HttpRequest):
 
 
 @router.get(
-    "/contrats/{code}", response={200: ContractDetail, 404: Error, 422: Error}, url_name="contract"
+    "/contrats/{code}",
+    response={200: ContractDetail, 404: Error, 422: Error},
+    url_name="contract",
+    summary="Un contrat de ville",
 )
 def contract_get(request: HttpRequest, code: str):
     """Un contrat : ses QPV et leur rattachement, ses signataires (catégorie et statut)."""

@@ -136,7 +136,10 @@ def _commune(c: Commune) -> dict:
 
 
 @router.get(
-    "/departements", response={200: DepartementPage, **LIST_ERRORS}, url_name="departement_list"
+    "/departements",
+    response={200: DepartementPage, **LIST_ERRORS},
+    url_name="departement_list",
+    summary="Liste des départements",
 )
 def departement_list(request: HttpRequest, params: Query[PageParams]):
     """Les départements du registre."""
@@ -148,6 +151,7 @@ def departement_list(request: HttpRequest, params: Query[PageParams]):
     "/departements/{code}",
     response={200: DepartementDetail, **DETAIL_ERRORS},
     url_name="departement",
+    summary="Un département et son contour",
 )
 def departement_detail(request: HttpRequest, code: str):
     """Un département et son contour GeoJSON."""
@@ -165,6 +169,7 @@ def departement_detail(request: HttpRequest, code: str):
     "/arrondissements",
     response={200: ArrondissementPage, **LIST_ERRORS},
     url_name="arrondissement_list",
+    summary="Liste des arrondissements",
 )
 def arrondissement_list(request: HttpRequest, filters: Query[ArrondissementFilters]):
     """Les arrondissements, filtrés par département."""
@@ -178,6 +183,7 @@ def arrondissement_list(request: HttpRequest, filters: Query[ArrondissementFilte
     "/arrondissements/{code}",
     response={200: ArrondissementDetail, **DETAIL_ERRORS},
     url_name="arrondissement",
+    summary="Un arrondissement et son contour",
 )
 def arrondissement_detail(request: HttpRequest, code: str):
     """Un arrondissement et son contour GeoJSON."""
@@ -193,7 +199,12 @@ def _epcis():
     return EPCI.objects.annotate(commune_count=Count("communes", distinct=True))
 
 
-@router.get("/epci", response={200: EpciPage, **LIST_ERRORS}, url_name="epci_list")
+@router.get(
+    "/epci",
+    response={200: EpciPage, **LIST_ERRORS},
+    url_name="epci_list",
+    summary="Liste des EPCI (intercommunalités)",
+)
 def epci_list(request: HttpRequest, filters: Query[EpciFilters]):
     """Les EPCI (intercommunalités) du registre, filtrés par département."""
     rows = _epcis()
@@ -202,7 +213,9 @@ def epci_list(request: HttpRequest, filters: Query[EpciFilters]):
     return page_of(rows.order_by("siren"), params=filters, item=_epci)
 
 
-@router.get("/epci/{siren}", response={200: EpciItem, **DETAIL_ERRORS}, url_name="epci")
+@router.get(
+    "/epci/{siren}", response={200: EpciItem, **DETAIL_ERRORS}, url_name="epci", summary="Un EPCI"
+)
 def epci_detail(request: HttpRequest, siren: str):
     """Un EPCI (les contours des communes membres sont sur /api/communes/{code})."""
     found = _epcis().filter(siren=siren).first()
@@ -217,7 +230,12 @@ def _communes():
     )
 
 
-@router.get("/communes", response={200: CommunePage, **LIST_ERRORS}, url_name="commune_list")
+@router.get(
+    "/communes",
+    response={200: CommunePage, **LIST_ERRORS},
+    url_name="commune_list",
+    summary="Liste des communes",
+)
 def commune_list(request: HttpRequest, filters: Query[CommuneFilters]):
     """Les communes, filtrées par département, arrondissement, EPCI, nom ou présence de QPV."""
     rows = _communes()
@@ -234,7 +252,12 @@ def commune_list(request: HttpRequest, filters: Query[CommuneFilters]):
     return page_of(rows.distinct().order_by("insee_code"), params=filters, item=_commune)
 
 
-@router.get("/communes/{code}", response={200: CommuneDetail, **DETAIL_ERRORS}, url_name="commune")
+@router.get(
+    "/communes/{code}",
+    response={200: CommuneDetail, **DETAIL_ERRORS},
+    url_name="commune",
+    summary="Une commune, ses QPV et son contour",
+)
 def commune_detail(request: HttpRequest, code: str):
     """Une commune, ses QPV et son contour GeoJSON."""
     found = Commune.objects.select_related("departement", "arrondissement", "epci").filter(

@@ -109,7 +109,12 @@ def _value(v: IndicatorValue) -> dict:
     }
 
 
-@router.get("/indicateurs", response={200: IndicatorPage, 422: Error}, url_name="indicator_list")
+@router.get(
+    "/indicateurs",
+    response={200: IndicatorPage, 422: Error},
+    url_name="indicator_list",
+    summary="Catalogue des indicateurs",
+)
 def indicator_list(request: HttpRequest, filters: Query[CatalogueFilters]):
     """Le catalogue des indicateurs (définition, unité, source, millésime, échelons)."""
     rows = Indicator.objects.order_by("position", "code")
@@ -134,6 +139,7 @@ def _indicator_or_404(code: str) -> Indicator:
     "/indicateurs/{code}",
     response={200: IndicatorItem, 404: Error, 422: Error},
     url_name="indicator",
+    summary="Un indicateur",
 )
 def indicator_detail(request: HttpRequest, code: str):
     """Un indicateur du catalogue."""
@@ -144,6 +150,7 @@ def indicator_detail(request: HttpRequest, code: str):
     "/indicateurs/{code}/valeurs",
     response={200: ValuePage, 404: Error, 422: Error},
     url_name="indicator_values",
+    summary="Valeurs d'un indicateur par territoire",
 )
 def indicator_values(request: HttpRequest, code: str, filters: Query[ValueFilters]):
     """Les valeurs d'un indicateur, par territoire et période, avec leur source et leur

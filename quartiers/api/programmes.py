@@ -15,9 +15,9 @@ from ninja.security import SessionAuth
 from pydantic import Field
 
 from quartiers.api.pagination import PageParams, not_found, page_of
-from quartiers.api.schemas import Error
-from quartiers.core.territory import Perm, user_can
-from quartiers.programmes.choices import DispositifKind, Theme
+from quartiers.api.schemas import Error, ProgrammeTheme
+from quartiers.core.access import Perm, user_can
+from quartiers.programmes.choices import DispositifKind
 from quartiers.programmes.forms import ProgressEntryForm
 from quartiers.programmes.models import Dispositif, Measure, Programme
 from quartiers.programmes.selectors import MeasureRow, measure_row
@@ -94,7 +94,7 @@ class DispositifPage(Schema):
 
 class MeasureFilters(PageParams):
     programme: str | None = Field(None, max_length=60, description="Code du programme.")
-    theme: Theme | None = None
+    theme: ProgrammeTheme | None = None
     contrat: str | None = Field(None, max_length=10, description="Code du contrat de ville.")
     statut: MeasureStatus | None = None
 
@@ -152,7 +152,12 @@ def _measures():
     )
 
 
-@router.get("/programmes", response={200: list[ProgrammeItem]}, url_name="programme_list")
+@router.get(
+    "/programmes",
+    response={200: list[ProgrammeItem]},
+    url_name="programme_list",
+    summary="Liste des programmes",
+)
 def programme_list(request: HttpRequest):
     """Les programmes (Quartiers 2030, engagements de l'État…) et leur nombre de mesures."""
     return [
@@ -170,7 +175,12 @@ def programme_list(request: HttpRequest):
     ]
 
 
-@router.get("/mesures", response={200: MeasurePage, 422: Error}, url_name="measure_list")
+@router.get(
+    "/mesures",
+    response={200: MeasurePage, 422: Error},
+    url_name="measure_list",
+    summary="Liste des mesures et objectifs",
+)
 def measure_list(request: HttpRequest, filters: Query[MeasureFilters]):
     """Les mesures : situation de départ, cible, échéance, dernière valeur et statut."""
     rows = _measures()
@@ -195,7 +205,10 @@ def _measure_or_404(code: str) -> Measure:
 
 
 @router.get(
-    "/mesures/{code}", response={200: MeasureDetail, 404: Error, 422: Error}, url_name="measure"
+    "/mesures/{code}",
+    response={200: MeasureDetail, 404: Error, 422: Error},
+    url_name="measure",
+    summary="Une mesure et ses valeurs constatées",
 )
 def measure_detail(request: HttpRequest, code: str):
     """Une mesure et toutes ses valeurs constatées."""
@@ -205,7 +218,7 @@ def measure_detail(request: HttpRequest, code: str):
 
 class MeasureEditors(SessionAuth):
     """The site's session (and CSRF token); 401 without it, 403 unless
-    quartiers.core.territory grants Perm.EDIT on the measure (préfecture staff), checked
+    quartiers.core.access grants Perm.EDIT on the measure (préfecture staff), checked
     before the body so that a refused account learns nothing from validation errors."""
 
     def authenticate(self, request: HttpRequest, key: str | None):
@@ -224,6 +237,7 @@ class MeasureEditors(SessionAuth):
     response={201: MeasureDetail, 400: Error, 401: Error, 403: Error, 404: Error, 422: Error},
     auth=MeasureEditors(),
     url_name="measure_progress_create",
+    summary="Enregistrer une valeur constatée",
 )
 def measure_progress_create(request: HttpRequest, code: str, body: ProgressIn):
     """Enregistre une valeur constatée (JSON `{"date", "valeur", "note"}`) ; réservé aux
@@ -255,7 +269,12 @@ def _dispositif(d: Dispositif) -> dict:
     }
 
 
-@router.get("/dispositifs", response={200: DispositifPage, 422: Error}, url_name="dispositif_list")
+@router.get(
+    "/dispositifs",
+    response={200: DispositifPage, 422: Error},
+    url_name="dispositif_list",
+    summary="Liste des dispositifs",
+)
 def dispositif_list(request: HttpRequest, filters: Query[DispositifFilters]):
     """Les dispositifs (PRE, cités éducatives, santé…) par commune, QPV et contrat."""
     rows = Dispositif.objects.select_related("commune").prefetch_related("qpvs", "contracts")

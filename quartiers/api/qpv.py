@@ -75,7 +75,12 @@ def _item(qpv: QPV) -> dict:
     }
 
 
-@router.get("", response={200: QpvPage, 400: Error, 422: Error}, url_name="qpv_list")
+@router.get(
+    "",
+    response={200: QpvPage, 400: Error, 422: Error},
+    url_name="qpv_list",
+    summary="Liste des quartiers prioritaires (QPV)",
+)
 def qpv_list(request: HttpRequest, filters: Query[QpvFilters]):
     """Les QPV d'une géographie, par pages, filtrés par département, commune ou EPCI."""
     qpvs = QPV.objects.of_generation(_generation(filters.generation)).defer("contour_wkb")
@@ -98,7 +103,10 @@ def qpv_list(request: HttpRequest, filters: Query[QpvFilters]):
 
 
 @router.get(
-    "/{code}", response={200: QpvDetail, 400: Error, 404: Error, 422: Error}, url_name="qpv"
+    "/{code}",
+    response={200: QpvDetail, 400: Error, 404: Error, 422: Error},
+    url_name="qpv",
+    summary="Un quartier prioritaire et son contour",
 )
 def qpv_detail(request: HttpRequest, code: str, generation: int | None = None):
     """Un QPV, avec son contour GeoJSON exact (tel qu'enregistré)."""

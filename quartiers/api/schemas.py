@@ -3,11 +3,43 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from ninja import Schema
 from pydantic import Field
 
 from quartiers.georef.lookup import Answer
+
+
+class ContractTheme(StrEnum):
+    """Thématique d'un contrat de ville ou d'une action : emploi (emploi et développement
+    économique), education, sante, transition (transition écologique), cadre_de_vie (cadre de
+    vie et renouvellement urbain), tranquillite (tranquillité publique et prévention de la
+    délinquance), citoyennete (citoyenneté, culture, sport et participation des habitants),
+    egalite_fh (égalité entre les femmes et les hommes), discriminations (lutte contre les
+    discriminations). Les valeurs de quartiers.contracts.choices.Theme."""
+
+    EMPLOYMENT = "emploi"
+    EDUCATION = "education"
+    HEALTH = "sante"
+    ECOLOGY = "transition"
+    LIVING = "cadre_de_vie"
+    SECURITY = "tranquillite"
+    CITIZENSHIP = "citoyennete"
+    EQUALITY = "egalite_fh"
+    DISCRIMINATION = "discriminations"
+
+
+class ProgrammeTheme(StrEnum):
+    """Thématique d'une mesure d'un programme : emploi, entrepreneuriat (développement
+    économique), education, sante, transition_ecologique. Les valeurs de
+    quartiers.programmes.choices.Theme."""
+
+    EMPLOYMENT = "emploi"
+    ENTREPRENEURSHIP = "entrepreneuriat"
+    EDUCATION = "education"
+    HEALTH = "sante"
+    ECOLOGY = "transition_ecologique"
 
 
 class Error(Schema):

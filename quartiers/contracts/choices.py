@@ -10,6 +10,8 @@ class ContractStatus(models.TextChoices):
     SIGNED = "signed", "Signé"
     AMENDED = "amended", "Avenant(s) signé(s)"
     EVALUATED = "evaluated", "Évalué"
+    # The 2015–2023 generation: history, ended by the law (never « en préparation »).
+    ENDED = "ended", "Terminé"
 
 
 # Legal transitions of the workflow en préparation → signé → avenant(s) → évalué.
@@ -19,7 +21,10 @@ CONTRACT_TRANSITIONS: dict[str, set[str]] = {
     ContractStatus.SIGNED: {ContractStatus.AMENDED, ContractStatus.EVALUATED},
     ContractStatus.AMENDED: {ContractStatus.AMENDED, ContractStatus.EVALUATED},
     ContractStatus.EVALUATED: set(),
+    ContractStatus.ENDED: set(),
 }
+# The generation whose contracts are all ended (contrats de ville 2015–2023, history).
+ENDED_GENERATION = 2015
 
 
 class CarrierKind(models.TextChoices):

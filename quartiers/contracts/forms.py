@@ -15,7 +15,6 @@ from quartiers.contracts.services.documents import document_max_bytes
 from quartiers.contracts.services.milestones import MilestoneValues
 from quartiers.core.widgets import INPUT_ATTRS, SELECT_ATTRS, DateInput
 from quartiers.geography.models import QPV
-from quartiers.organisation.models import PrefectDelegate
 
 _INPUT = INPUT_ATTRS
 _SELECT = SELECT_ATTRS
@@ -54,7 +53,8 @@ class ActionForm(forms.ModelForm):
             "progress": forms.NumberInput(attrs={**_INPUT, "min": "0", "max": "100"}),
         }
         help_texts = {
-            "is_priority": "Au plus 3 actions prioritaires par contrat (suivi renforcé).",
+            "is_priority": "Au plus 3 actions prioritaires par contrat (suivi renforcé) ; une "
+            "action prioritaire nomme son chef de projet.",
             "budget": "En euros, par exemple 12500.50",
             "lead_partner": "Les comptes de cet organisme pourront mettre à jour l’action s’il "
             "signe le contrat.",
@@ -66,6 +66,12 @@ class ActionForm(forms.ModelForm):
         self.fields["qpvs"].label_from_instance = lambda q: f"{q.name} ({q.code})"
         self.fields["qpvs"].required = False
         self.fields["progress"].error_messages["max_value"] = "L’avancement est de 100 %% au plus."
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if data.get("is_priority") and not (data.get("lead_name") or "").strip():
+            self.add_error("lead_name", "Une action prioritaire doit nommer son chef de projet.")
+        return data
 
     def service_values(self) -> dict[str, object]:
         data = dict(self.cleaned_data)
@@ -222,7 +228,9 @@ class FollowUpFilterForm(forms.Form):
         label="Délégué du préfet",
         required=False,
         empty_label="Tous",
-        queryset=PrefectDelegate.objects.order_by("name"),
+        # The délégués' model, reached through its link to contracts: contracts sit below
+        # organisation in the layers (docs/architecture.md) and do not import it.
+        queryset=Contract._meta.get_field("delegates").related_model.objects.order_by("name"),
         widget=forms.Select(attrs=_SELECT),
     )
     toutes = forms.BooleanField(

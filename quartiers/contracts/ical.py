@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 CRLF = "\r\n"
-PRODID = "-//Préfecture du Nord//Quartiers 2030//FR"
+PRODID = "-//Quartiers 2030//Calendrier des signatures//FR"
 
 
 @dataclass(frozen=True)

@@ -17,25 +17,32 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-from quartiers.contracts.choices import DEFAULT_THEMES, CarrierKind, LinkStatus
+from quartiers.contracts.choices import (
+    DEFAULT_THEMES,
+    ENDED_GENERATION,
+    CarrierKind,
+    ContractStatus,
+    LinkStatus,
+)
 from quartiers.contracts.models import Contract, ContractQPV
-from quartiers.geography.importers.sources import source_open, text_read
-from quartiers.geography.importers.summary import (
+from quartiers.geography.importers.sources import json_read, source_open, text_read
+from quartiers.geography.importers.summary import import_run_record
+from quartiers.geography.models import EPCI, QPV, Commune
+from quartiers.shared.imports import (
     KIND_LABELS,
     ImportRefused,
     ImportSummary,
     codes_listed,
-    import_run_record,
+    import_chain,
 )
-from quartiers.geography.models import EPCI, QPV, Commune
 
 KIND_LABELS.setdefault("contracts_2024", "Contrats de ville")
 KIND_LABELS.setdefault("contracts_2015", "Contrats de ville")
@@ -63,12 +70,7 @@ IMPORTED_FIELDS = (
 
 
 def _features(*, path: Path, label: str) -> list[dict[str, Any]]:
-    try:
-        data = json.loads(text_read(path=path, label=label))
-    except json.JSONDecodeError as exc:
-        raise ImportRefused(
-            f"{label}, ligne {exc.lineno}, colonne {exc.colno} : JSON invalide ({exc.msg})."
-        ) from exc
+    data = json_read(path=path, label=label)
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise ImportRefused(f"{label} : une FeatureCollection GeoJSON est attendue.")
     crs = ((data.get("crs") or {}).get("properties") or {}).get("name", "")
@@ -113,6 +115,8 @@ def _contract_rows(
             "carrier_kind": kind,
             "carrier_code": codgeo,
         }
+        if generation == ENDED_GENERATION:
+            rows[code]["status"] = ContractStatus.ENDED  # history: always shown ended
     return rows
 
 
@@ -140,8 +144,22 @@ def _carriers_link(rows: dict[str, dict[str, Any]], warnings: list[str]) -> None
             )
 
 
-def contracts_import(*, source: str | Path, generation: int, apply: bool = False) -> ImportSummary:
-    """Import one GeoJSON list of contracts (see the module docstring)."""
+# Optional filters of a national file: (features or link rows, warnings) → the kept ones.
+FeatureSelect = Callable[[list[dict[str, Any]], list[str]], list[dict[str, Any]]]
+LinkSelect = Callable[[list[tuple[int, str, str, int]], list[str]], list[tuple[int, str, str, int]]]
+
+
+def contracts_import(
+    *,
+    source: str | Path,
+    generation: int,
+    apply: bool = False,
+    select: FeatureSelect | None = None,
+) -> ImportSummary:
+    """Import one GeoJSON list of contracts (see the module docstring).
+
+    `select` keeps part of a national file (one département's contracts); it may add warnings.
+    """
     if generation not in CODE_PATTERNS:
         raise ImportRefused(f"Génération de contrats inconnue : {generation} (2015 ou 2024).")
     with source_open(source=source) as src:
@@ -151,11 +169,10 @@ def contracts_import(*, source: str | Path, generation: int, apply: bool = False
             sha256=src.sha256,
             generation=generation,
         )
-        rows = _contract_rows(
-            features=_features(path=src.path, label=src.label),
-            generation=generation,
-            label=src.label,
-        )
+        features = _features(path=src.path, label=src.label)
+        if select is not None:
+            features = select(features, summary.warnings)
+        rows = _contract_rows(features=features, generation=generation, label=src.label)
     with transaction.atomic():
         _carriers_link(rows, summary.warnings)
         existing = {c.code: c for c in Contract.objects.filter(code__in=rows)}
@@ -166,7 +183,11 @@ def contracts_import(*, source: str | Path, generation: int, apply: bool = False
                 Contract.objects.create(code=code, themes=themes, **row)
                 summary.added += 1
                 continue
-            changed = [f for f in IMPORTED_FIELDS if getattr(contract, f) != row[f]]
+            changed = [
+                f
+                for f in (*IMPORTED_FIELDS, "status")
+                if f in row and getattr(contract, f) != row[f]
+            ]
             if not changed:
                 summary.unchanged += 1
                 continue
@@ -191,7 +212,9 @@ def contracts_import(*, source: str | Path, generation: int, apply: bool = False
     return summary
 
 
-def _link_rows(*, text: str, label: str) -> list[tuple[int, str, str, int]]:
+def link_rows_read(*, text: str, label: str, national: bool) -> list[tuple[int, str, str, int]]:
+    """Rows of the links file; `national` accepts the overseas CVnnn codes and repeated pairs
+    (two contracts share a code in the national source), left to the caller to sort out."""
     reader = csv.DictReader(io.StringIO(text))
     missing = {"code_cv", "code_qp", "nb_contrats_qp"} - set(reader.fieldnames or [])
     if missing:
@@ -202,7 +225,8 @@ def _link_rows(*, text: str, label: str) -> list[tuple[int, str, str, int]]:
     for record in reader:
         line = reader.line_num
         code, qpv = (record.get("code_cv") or "").strip(), (record.get("code_qp") or "").strip()
-        if not CODE_PATTERNS[2024].match(code):
+        legacy = national and CODE_PATTERNS[2015].match(code)
+        if not (CODE_PATTERNS[2024].match(code) or legacy):
             raise ImportRefused(f"{label}, ligne {line} : code de contrat « {code} » invalide.")
         if not qpv:
             raise ImportRefused(f"{label}, ligne {line} : code QPV vide.")
@@ -215,22 +239,33 @@ def _link_rows(*, text: str, label: str) -> list[tuple[int, str, str, int]]:
                 f"{label}, ligne {line} : nb_contrats_qp « {record.get('nb_contrats_qp')} » "
                 "n'est pas un entier positif."
             ) from exc
-        if (code, qpv) in seen:
+        if (code, qpv) in seen and not national:
             raise ImportRefused(
                 f"{label}, ligne {line} : lien {code} — {qpv} déjà donné ligne {seen[code, qpv]}."
             )
-        seen[code, qpv] = line
+        seen.setdefault((code, qpv), line)
         rows.append((line, code, qpv, count))
     return rows
 
 
-def contract_links_import(*, source: str | Path, apply: bool = False) -> ImportSummary:
-    """Import the contract × QPV links (2024 contracts and 2024 QPV)."""
+def contract_links_import(
+    *, source: str | Path, apply: bool = False, select: LinkSelect | None = None
+) -> ImportSummary:
+    """Import the contract × QPV links (2024 contracts and 2024 QPV).
+
+    `select` keeps part of a national file (the links of one département's QPV).
+    """
     with source_open(source=source) as src:
         summary = ImportSummary(
             kind="contract_qpv", source=src.label, sha256=src.sha256, generation=2024
         )
-        rows = _link_rows(text=text_read(path=src.path, label=src.label), label=src.label)
+        rows = link_rows_read(
+            text=text_read(path=src.path, label=src.label),
+            label=src.label,
+            national=select is not None,  # the national file keeps overseas CVnnn codes
+        )
+        if select is not None:
+            rows = select(rows, summary.warnings)
     with transaction.atomic():
         contracts = {c.code: c for c in Contract.objects.filter(code__in={r[1] for r in rows})}
         qpvs = {
@@ -313,17 +348,12 @@ def contracts_import_files(
     apply: bool = False,
 ) -> list[ImportSummary]:
     """The three files, in order, in one transaction (a dry run keeps nothing)."""
-    with transaction.atomic():
-        summaries = [
+    with import_chain(apply=apply) as summaries:
+        summaries += [
             contracts_import(source=contracts_2024, generation=2024, apply=True),
             contract_links_import(source=links, apply=True),
             contracts_import(source=contracts_2015, generation=2015, apply=True),
         ]
-        if not apply:
-            transaction.set_rollback(True)
-    if not apply:
-        for summary in summaries:
-            summary.applied = False
     return summaries
 
 

@@ -117,7 +117,9 @@ class ContractStatusChange(models.Model):
 
 class ContractQPV(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="qpv_links")
-    qpv = models.ForeignKey(QPV, on_delete=models.CASCADE, related_name="contract_links")
+    # PROTECT: a QPV still in a contract's perimeter is never removed silently (an import
+    # refuses, geography/importers/removals.py; --force-removals deletes these links first).
+    qpv = models.ForeignKey(QPV, on_delete=models.PROTECT, related_name="contract_links")
     link_status = models.CharField(
         "rattachement", max_length=20, choices=LinkStatus.choices, default=LinkStatus.CERTAIN
     )
@@ -209,7 +211,7 @@ class Action(models.Model):
     lead_organisation = models.CharField("organisme du chef de projet", max_length=200, blank=True)
     lead_email = models.EmailField("courriel du chef de projet", blank=True)
     # The partner organisation that leads the action (its partner accounts may edit it when
-    # it signs the contract, see quartiers.core.territory); explicit, never guessed from text.
+    # it signs the contract, see quartiers/contracts/access.py); explicit, never guessed.
     lead_partner = models.ForeignKey(
         "organisation.Organisation",
         on_delete=models.SET_NULL,
@@ -257,6 +259,11 @@ class Action(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100), name="action_progress_range"
+            ),
+            # A priority action names its chef de projet (« suivi renforcé »).
+            models.CheckConstraint(
+                condition=Q(is_priority=False) | ~Q(lead_name=""),
+                name="action_priority_lead_required",
             ),
         ]
 

@@ -1,7 +1,8 @@
 """Who may read and edit what in the contracts domain: the single place every view asks.
 
-The rules themselves live in `quartiers.core.territory` (roles × territories, one module for
-the whole project); this module names them in the words of the contracts views.
+The policy is `quartiers.core.access` (one for the whole project); the rules on contracts,
+actions, milestones and notes are `quartiers.contracts.access`. This module names them in the
+words of the contracts views.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from quartiers.core.access import Perm, user_can
 from quartiers.core.permissions import internal_required, permission_check
-from quartiers.core.territory import Perm, user_can
 
 __all__ = [
     "can_edit",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from quartiers.contracts.access import delegate_actions_q, delegate_territory
 from quartiers.contracts.choices import LinkStatus
 from quartiers.contracts.models import Action, Contract, ContractQPV, Milestone
-from quartiers.core.territory import delegate_actions_q, delegate_territory
 from quartiers.geography.models import QPV
-from quartiers.organisation.models import PrefectDelegate
 
 FOLLOW_UP_DAYS = 30
 
@@ -29,6 +29,17 @@ def contract_list(*, generation: int = 2024) -> QuerySet[Contract]:
         )
         .order_by("code")
     )
+
+
+def contract_uncertain_qpvs(*, generation: int = 2024) -> list[tuple[str, str, list[str]]]:
+    """(QPV code, QPV name, codes of its contracts) for each QPV linked to several contracts."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    links = ContractQPV.objects.filter(
+        contract__generation=generation, link_status=LinkStatus.UNCERTAIN
+    ).values_list("qpv__code", "qpv__name", "contract__code")
+    for code, name, contract in links.order_by("qpv__code", "contract__code"):
+        found.setdefault(code, (name, []))[1].append(contract)
+    return [(code, name, contracts) for code, (name, contracts) in found.items()]
 
 
 def contract_detail(*, code: str) -> QuerySet[Contract]:
@@ -71,7 +82,7 @@ class ActionFilters:
     theme: str = ""
     lead: str = ""
     include_ordinary: bool = False
-    delegate: PrefectDelegate | None = None
+    delegate: Any = None  # a PrefectDelegate (organisation), read through its links
 
 
 def actions_followed(*, filters: ActionFilters) -> QuerySet[Action]:
@@ -114,7 +125,9 @@ class GanttBar:
     marks: list[tuple[float, Milestone, bool]]  # (position %, milestone, late)
 
 
-def gantt(*, actions: list[Action], today: date) -> tuple[list[GanttBar], list, float | None]:
+def gantt(
+    *, actions: list[Action], today: date
+) -> tuple[list[GanttBar], list[tuple[float, date]], float | None]:
     """Bars from each action's first to last milestone, on a shared time axis (months)."""
     spans = []
     for action in actions:

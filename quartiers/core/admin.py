@@ -20,7 +20,11 @@ class OidcIdentityInline(admin.TabularInline):
 
 @admin.register(User)
 class QuartiersUserAdmin(UserAdmin):
-    fieldsets = (*UserAdmin.fieldsets, ("Rôle", {"fields": ("role", "organisation")}))
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("Rôle", {"fields": ("role", "organisation")}),
+        ("ProConnect", {"fields": ("oidc_link_allowed",)}),
+    )
     list_display = ("username", "email", "role", "organisation", "is_staff")
     list_filter = ("role", "is_staff", "is_active")
     inlines = (OidcIdentityInline,)

@@ -4,8 +4,9 @@
   restored through the same API into the live database file.
 - PostgreSQL: `pg_dump --format=custom` / `pg_restore --clean --if-exists --no-owner`
   (postgresql-client of the server's major version or newer).
-- Uploaded files: the whole MEDIA_ROOT tree under `media/` in the archive; a restore replaces
-  MEDIA_ROOT's content.
+- Uploaded files: the MEDIA_ROOT tree under `media/` in the archive, except the uploads being
+  processed (UPLOAD_TEMP_DIR when it lies inside MEDIA_ROOT, and MEDIA_ROOT/tmp); a restore
+  replaces MEDIA_ROOT's content.
 A `manifest.json` records the date, the database engine, the row counts of every table and the
 SHA-256 of every file; a restore checks the files against it. See docs/operations.md.
 """
@@ -29,6 +30,7 @@ from django.conf import settings
 from django.db import connection
 
 from quartiers.core.pagecache import version_renew
+from quartiers.core.uploads.tempfiles import upload_temp_excluded
 
 DB_SQLITE = "database.sqlite3"
 DB_PG = "database.pgdump"
@@ -80,14 +82,21 @@ def _sha256(path: Path) -> str:
 
 
 def _media_files() -> dict[str, str]:
+    """Every file of MEDIA_ROOT except uploads being processed (the upload-temp directory and
+    the former MEDIA_ROOT/tmp): personal data that is deleted once read, never archived."""
     root = Path(settings.MEDIA_ROOT)
     if not root.exists():
         return {}
+    excluded = upload_temp_excluded()
     return {
         path.relative_to(root).as_posix(): _sha256(path)
         for path in sorted(root.rglob("*"))
-        if path.is_file()
+        if path.is_file() and not _under(path.resolve(), excluded)
     }
+
+
+def _under(path: Path, folders: list[Path]) -> bool:
+    return any(path.is_relative_to(folder) for folder in folders)
 
 
 def _pg_args() -> tuple[list[str], dict[str, str]]:

@@ -1,21 +1,42 @@
 """Demo set-up: the real Nord geography plus a few demo accounts with fixed, printed passwords.
 
-Used by `manage.py demo_setup` (and so by `make demo`). Never meant for production: the
+Used by `manage.py demo_setup` (and so by `make demo`). Core knows no domain app: each app
+registers its data import (`demo_import_register`) or its demo content (`demo_seed_register`)
+from its AppConfig.ready(), with an order (imports: geography 10, indicators 20; seeds:
+contracts 10, programmes 20, organisation 30, grants 40). Never meant for production: the
 passwords are public, they are written in this file and printed in the terminal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from quartiers.core.models import Role, User
-from quartiers.geography.importers import ImportSummary, import_nord_demo
-from quartiers.indicators.importers import import_nord_indicators
+from quartiers.core.site import site_identity
+from quartiers.shared.codes import departement_code_normalize
+
+# (order, function of the data directory and the département code), filled by the apps' ready().
+_IMPORTS: list[tuple[int, Callable[[Path, str], list[Any]]]] = []
+_SEEDS: list[tuple[int, Callable[[Path, str], Any]]] = []
+
+
+def demo_import_register(*, order: int, importer: Callable[[Path, str], list[Any]]) -> None:
+    """`importer(data_dir, departement)` imports real data (applied), returns its summaries."""
+    _IMPORTS.append((order, importer))
+
+
+def demo_seed_register(*, order: int, seeder: Callable[[Path, str], Any]) -> None:
+    """`seeder(data_dir, departement)` adds idempotent demo content and returns a printable
+    report (None: nothing for this département)."""
+    _SEEDS.append((order, seeder))
+
 
 # The file every demo import needs first; its absence means the data directory is wrong.
 DEMO_MARKER_FILE = Path("qpv") / "qpv2024_nord.geojson"
@@ -28,7 +49,7 @@ class DemoAccount:
     role: str
     first_name: str
     last_name: str
-    organisation: str
+    organisation: str  # « {prefecture} » stands for the deploying préfecture's name
     is_admin: bool = False
 
     @property
@@ -44,7 +65,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         role=Role.AGENT,
         first_name="Camille",
         last_name="Martin",
-        organisation="Préfecture du Nord — mission politique de la ville",
+        organisation="{prefecture} — mission politique de la ville",
     ),
     DemoAccount(
         username="demo-admin",
@@ -52,7 +73,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         role=Role.ADMIN,
         first_name="Dominique",
         last_name="Lefebvre",
-        organisation="Préfecture du Nord",
+        organisation="{prefecture}",
         is_admin=True,
     ),
     DemoAccount(
@@ -61,7 +82,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         role=Role.DELEGATE,
         first_name="Samia",
         last_name="Benali",
-        organisation="Préfecture du Nord — délégués du préfet",
+        organisation="{prefecture} — délégués du préfet",
     ),
     DemoAccount(
         username="demo-association",
@@ -106,38 +127,41 @@ def demo_data_dir_check(*, data_dir: Path) -> Path:
     return path
 
 
-def demo_data_import(*, data_dir: Path) -> list[ImportSummary]:
-    """Import the Nord geography, then its indicators (they refer to QPV and communes).
+def demo_data_import(*, data_dir: Path, departement: str | None = None) -> list[Any]:
+    """Import the département's geography, then its indicators (they refer to QPV, communes).
 
-    All or nothing; each importer compares with the registry, so a second run changes nothing.
+    The Nord (default) uses its local files; any other département (setting DEPARTEMENT) the
+    national ones. All or nothing; each importer compares with the registry, so a second run
+    changes nothing.
     """
     path = demo_data_dir_check(data_dir=data_dir)
+    summaries: list[Any] = []
+    code = departement_code_normalize(departement or settings.DEPARTEMENT)
     with transaction.atomic():
-        summaries: list[ImportSummary] = list(import_nord_demo(data_dir=path, apply=True))
-        summaries += import_nord_indicators(data_dir=path, apply=True)
+        for _order, importer in sorted(_IMPORTS, key=lambda item: item[0]):
+            summaries += importer(path, code)
     return summaries
 
 
-def demo_content_seed(*, data_dir: Path) -> list[str]:
+def demo_content_seed(*, data_dir: Path, departement: str | None = None) -> list[str]:
     """Demo content on top of the real data: contracts' calendar and examples, programmes.
 
-    Each seed is idempotent; returns one printable report per seed.
+    Each seed is idempotent; returns one printable report per seed. Outside the Nord only the
+    contracts (national files) are set up: the calendar, the examples, the programmes, the
+    demo grants and the posts come from the Nord's press kit and files.
     """
-    from quartiers.contracts.demo import seed_contracts_demo
-    from quartiers.grants.demo import seed_grants_demo
-    from quartiers.organisation.demo import seed_organisation_demo
-    from quartiers.programmes.seed import seed_programmes_demo
-
     path = demo_data_dir_check(data_dir=data_dir)
+    code = departement_code_normalize(departement or settings.DEPARTEMENT)
     with transaction.atomic():
         # The organisation seed links the demo accounts (délégué, partner): they exist by now.
-        reports = [
-            seed_contracts_demo(data_dir=path),
-            seed_programmes_demo(),
-            seed_organisation_demo(),
-            seed_grants_demo(),
-        ]
-    return [str(report) for report in reports]
+        reports = [seeder(path, code) for _order, seeder in sorted(_SEEDS, key=lambda i: i[0])]
+    texts: list[str] = []
+    for report in reports:  # None: nothing for this département; a list: one per import
+        if isinstance(report, list):
+            texts += [str(item) for item in report]
+        elif report is not None:
+            texts.append(str(report))
+    return texts
 
 
 def demo_production_refuse() -> None:
@@ -155,7 +179,7 @@ def demo_account_ensure(*, account: DemoAccount) -> AccountResult:
         "role": account.role,
         "first_name": account.first_name,
         "last_name": account.last_name,
-        "organisation": account.organisation,
+        "organisation": account.organisation.format(prefecture=site_identity().prefecture),
         "email": f"{account.username}@demo.invalid",
         "is_staff": account.is_admin,
         "is_superuser": account.is_admin,

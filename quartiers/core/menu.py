@@ -14,31 +14,38 @@ MAIN_MENU: list[tuple[str, str]] = [
     ("Chiffres clés", "indicators:key_figures"),
     ("Programmes et objectifs", "programmes:measure_list"),
     ("CONCERTO", "organisation:commitment_list"),
+    ("Rapport", "portal:report"),
+    ("Données ouvertes", "portal:subsidies"),
 ]
-# Internal entries, shown only to the roles that may open them (quartiers.core.territory).
+# Internal entries, shown only to the roles that may open them (quartiers.core.access).
 ROLE_MENU: dict[str, list[tuple[str, str]]] = {
-    "association": [("Financements", "grants:application_list")],
-    "partner": [("Géoréférencer un fichier", "georef:file")],
+    "association": [("À traiter", "worklist:todo"), ("Financements", "grants:application_list")],
+    "partner": [("À traiter", "worklist:todo"), ("Géoréférencer un fichier", "georef:file")],
     "delegate": [
+        ("À traiter", "worklist:todo"),
         ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Mon territoire", "organisation:my_territory"),
     ],
     "admin": [
+        ("À traiter", "worklist:todo"),
         ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Délégués", "organisation:delegate_list"),
+        ("Imports", "imports:index"),
     ],
     "agent": [
+        ("À traiter", "worklist:todo"),
         ("Géoréférencer un fichier", "georef:file"),
         ("Financements", "grants:application_list"),
         ("Délégués", "organisation:delegate_list"),
+        ("Imports", "imports:index"),
     ],
 }
 
 
 def main_menu(request: HttpRequest) -> list[dict[str, object]]:
-    from quartiers.core.territory import role_of
+    from quartiers.core.access import role_of
 
     items = []
     for label, name in MAIN_MENU + ROLE_MENU.get(role_of(getattr(request, "user", None)), []):

@@ -23,7 +23,7 @@ class User(AbstractUser):
     role = models.CharField("rôle", max_length=20, choices=Role.choices, default=Role.AGENT)
     organisation = models.CharField("organisation", max_length=200, blank=True)
     # A partner account acts for one organisation (France Travail, CAF…): it edits that
-    # organisation's CONCERTO commitments and the actions it leads (quartiers.core.territory).
+    # organisation's CONCERTO commitments and the actions it leads (quartiers.core.access).
     partner_organisation = models.ForeignKey(
         "organisation.Organisation",
         on_delete=models.SET_NULL,
@@ -33,13 +33,21 @@ class User(AbstractUser):
         verbose_name="organisme partenaire",
     )
 
+    # ProConnect may link this account by e-mail at its next first login even though it holds
+    # the administrator or agent role (docs/auth.md); consumed by that link.
+    oidc_link_allowed = models.BooleanField(
+        "liaison ProConnect par adresse électronique autorisée",
+        default=False,
+        help_text=(
+            "Un compte administrateur ou agent n'est relié à une identité ProConnect par son "
+            "adresse électronique que si cette case est cochée ; elle se décoche une fois la "
+            "liaison faite."
+        ),
+    )
+
     class Meta:
         verbose_name = "utilisateur"
         verbose_name_plural = "utilisateurs"
-
-    @property
-    def is_prefecture_staff(self) -> bool:
-        return self.is_superuser or self.role in {Role.ADMIN, Role.AGENT}
 
 
 # The audit trail model lives in its own module; import it so Django always registers it.

@@ -49,8 +49,9 @@ MAX_QUERY_LENGTH = 256
 # Apps whose data the public pages show: a change in any of their models renews the version;
 # and accounts, whose names public pages may show (not their last-login stamps). Grants and
 # georeferencing jobs are never shown publicly.
-WATCHED_APPS = ("geography", "indicators", "contracts", "programmes", "organisation")
-WATCHED_MODELS = ("core.User",)
+# Filled by `pagecache_watch`, called by each app whose data public pages show (its ready()).
+WATCHED_APPS: set[str] = set()
+WATCHED_MODELS: set[str] = {"core.User"}
 
 _local = threading.local()
 
@@ -78,6 +79,12 @@ def version_current() -> str:
         store.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
         token = store.get(VERSION_KEY)
     return str(token)
+
+
+def version_stored() -> None:
+    """Something was just stored under the current version (a page, the report's PDF): a
+    change later in this thread's transaction must renew the version again."""
+    _local.stored = True
 
 
 def data_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -117,28 +124,39 @@ def _m2m_changed(sender: Any, *, instance: Any, action: str, using: str, **kwarg
         data_changed(using=using)
 
 
-def _geography_changed(sender: Any, **kwargs: Any) -> None:
+def data_changed_receiver(sender: Any, **kwargs: Any) -> None:
+    """For an app's own signals (e.g. the geography's `geography_changed`)."""
     data_changed()
 
 
-def signals_connect() -> None:
-    """Connect the receivers (CoreConfig.ready). Through tables of many-to-many fields are left
-    to m2m_changed: a receiver on them would turn their bulk deletes into row-by-row ones."""
-    from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+def _connect(models: Any) -> None:
+    from django.db.models.signals import post_delete, post_save
 
-    from quartiers.geography.signals import geography_changed
-
-    models = [m for label in WATCHED_APPS for m in apps.get_app_config(label).get_models()]
-    models += [apps.get_model(label) for label in WATCHED_MODELS]
     for model in models:
         if model._meta.auto_created:
             continue
         uid = f"pagecache:{model._meta.label_lower}"
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+
+
+def pagecache_watch(*, app_label: str) -> None:
+    """Any change of a model of `app_label` makes a new page-cache version (AppConfig.ready of
+    each app whose data public pages show). Through tables of many-to-many fields are left to
+    m2m_changed: a receiver on them would turn their bulk deletes into row-by-row ones."""
+    from django.apps import apps
+
+    WATCHED_APPS.add(app_label)
+    _connect(apps.get_app_config(app_label).get_models())
+
+
+def signals_connect() -> None:
+    """Connect the receivers of core itself (CoreConfig.ready)."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed
+
+    _connect(apps.get_model(label) for label in WATCHED_MODELS)
     m2m_changed.connect(_m2m_changed, dispatch_uid="pagecache:m2m")
-    geography_changed.connect(_geography_changed, dispatch_uid="pagecache:geography")
 
 
 # --- the decorator ---------------------------------------------------------------------------
@@ -198,7 +216,7 @@ def _store(request: HttpRequest, response: HttpResponse, key: str) -> None:
         has_nonce = value in body
         body = body.replace(value, NONCE_PLACEHOLDER)
     caches["pages"].set(key, (response["Content-Type"], body, has_nonce), timeout=_seconds())
-    _local.stored = True
+    version_stored()
 
 
 def _served(request: HttpRequest, stored: tuple[str, bytes, bool]) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""The HTTP face of `quartiers.core.territory`: what a view does when a right is missing.
+"""The HTTP face of `quartiers.core.access`: what a view does when a right is missing.
 
 Anonymous visitors are sent to the login page (302); logged-in users without the right get
 403 (French message). Every view of every app goes through these helpers or `user_can`.
@@ -14,23 +14,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from quartiers.core.territory import Perm, user_can
+from quartiers.core.access import MESSAGES, Perm, user_can
 
-MESSAGES = {
-    Perm.VIEW_INTERNAL: "Cette page est réservée aux agents de la préfecture, aux délégués du "
-    "préfet et aux partenaires signataires concernés.",
-    Perm.EDIT: "Vous n'avez pas le droit de modifier cet élément (hors de votre territoire ou "
-    "de votre organisme).",
-}
+__all__ = ["MESSAGES", "internal_required", "permission_check"]
 
 
-def permission_check(request: HttpRequest, perm: Perm, obj: Any = None) -> HttpResponse | None:
-    """None when allowed; a login redirect for anonymous visitors; PermissionDenied otherwise."""
+def permission_check(
+    request: HttpRequest, perm: Perm, obj: Any = None, message: str = ""
+) -> HttpResponse | None:
+    """None when allowed; a login redirect for anonymous visitors; PermissionDenied otherwise
+    (with `message`, or the permission's own)."""
     if user_can(request.user, perm, obj):
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    raise PermissionDenied(MESSAGES.get(perm, "Accès refusé."))
+    raise PermissionDenied(message or MESSAGES.get(perm, "Accès refusé."))
 
 
 def internal_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -18,8 +18,13 @@ import secrets
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from quartiers.core.uploads.handler import request_max_bytes, too_large_text
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
@@ -52,9 +57,6 @@ def csp_header(*, nonce: str) -> str:
         "form-action": " ".join(["'self'", *_provider_origins()]),
         "frame-ancestors": "'none'",
     }
-    extra = getattr(settings, "CSP_REPORT_URI", "")
-    if extra:
-        directives["report-uri"] = extra
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
@@ -78,39 +80,80 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def request_max_bytes() -> int:
-    """The largest request body accepted: the largest upload limit of the app (georef batch
-    files) plus room for the form's other fields."""
-    configured = getattr(settings, "REQUEST_MAX_BYTES", 0)
-    if configured:
-        return int(configured)
-    return int(getattr(settings, "GEOREF_MAX_UPLOAD_BYTES", 512 * 1024 * 1024)) + 1024 * 1024
-
-
 class RequestSizeLimitMiddleware:
-    """Refuses (413) a request whose declared body exceeds request_max_bytes() before a byte
-    of it is read: a 1 GB upload never reaches the disk. Each view still checks its own
-    smaller limit (PDF documents, Dauphin extracts…)."""
+    """Upload limits checked before a byte of the body is read.
+
+    - Any route: a request whose declared body exceeds request_max_bytes() is refused (413):
+      a 1 GB upload never reaches the disk.
+    - A view declaring ``@upload_limit(SETTING)`` (core/uploads/handler.py): a body announcing
+      more than that limit (plus the form's envelope) is refused (413, a French page naming the
+      limit; JSON under /api/), and ``request.upload_max_bytes`` tells the upload handler where
+      to stop reading a body that lied about its size.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
+        length = _declared_length(request)
         limit = request_max_bytes()
         if length > limit:
             message = (
                 f"Fichier trop volumineux : {length / 1024 / 1024:.0f} Mo envoyés, "
                 f"{limit / 1024 / 1024:.0f} Mo au plus. Rien n'a été enregistré."
             )
-            return HttpResponse(
-                f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
-                f"<title>Fichier trop volumineux</title></head><body><h1>Fichier trop "
-                f"volumineux</h1><p>{message}</p></body></html>",
-                status=413,
-                headers={"Connection": "close"},
-            )
+            return _refusal(request, message, bare=True)
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        setting = getattr(view_func, "upload_limit_setting", None)
+        if setting is None:
+            return None
+        limit = int(getattr(settings, setting))
+        request.upload_max_bytes = limit
+        length = _declared_length(request)
+        if request.method == "POST" and length > limit + MULTIPART_OVERHEAD:
+            return _refusal(request, too_large_text(length, limit))
+        return None
+
+
+MULTIPART_OVERHEAD = 64 * 1024  # the multipart envelope and the form's other fields
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+def _refusal(request: HttpRequest, message: str, *, bare: bool = False) -> HttpResponse:
+    headers = {"Connection": "close"}  # the unread body is not kept for a next request
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413, headers=headers)
+    if bare:  # before the session and the user exist: no site template
+        return HttpResponse(
+            f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+            f"<title>Fichier trop volumineux</title></head><body><h1>Fichier trop "
+            f"volumineux</h1><p>{escape(message)}</p></body></html>",
+            status=413,
+            headers=headers,
+        )
+    response = render(
+        request,
+        "core/upload_refused.html",
+        {"title": "Fichier trop volumineux", "message": message, "back": _back(request)},
+        status=413,
+    )
+    response["Connection"] = "close"
+    return response
+
+
+def _back(request: HttpRequest) -> str:
+    """The page the form was on (same site only), else the page itself."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return request.path

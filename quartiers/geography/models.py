@@ -6,6 +6,7 @@ GeoDjango. The exact point-in-polygon test lives in `quartiers.georef`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -130,13 +131,6 @@ class QPVQuerySet(models.QuerySet["QPV"]):
     def of_generation(self, generation: int) -> QPVQuerySet:
         return self.filter(generation=generation)
 
-    def intersecting_bbox(
-        self, min_lon: float, min_lat: float, max_lon: float, max_lat: float
-    ) -> QPVQuerySet:
-        return self.filter(
-            min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
-        )
-
 
 class QPV(BBoxMixin):
     code = models.CharField("code QPV", max_length=10)
@@ -221,6 +215,15 @@ class ImportRun(models.Model):
     generation = models.PositiveSmallIntegerField(null=True, blank=True)
     counts = models.JSONField("décomptes", default=dict)
     warnings = models.JSONField("avertissements", default=list)
+    # Who applied it from the import screen (empty for a management command or the demo).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_runs",
+        verbose_name="appliqué par",
+    )
 
     class Meta:
         verbose_name = "import"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
@@ -19,6 +20,11 @@ from quartiers.geography.models import (
     NpnruEstimate,
     NpnruStatus,
 )
+
+
+def departement_current() -> Departement | None:
+    """The département the application is set up for (setting DEPARTEMENT), once imported."""
+    return Departement.objects.filter(insee_code=settings.DEPARTEMENT).first()
 
 
 def generation_resolve(*, raw: str | int | None) -> int:
@@ -117,7 +123,7 @@ NPNRU_FILTERS: dict[str, tuple[str, object]] = {
 }
 
 
-def _ids_matching(*, queryset: QuerySet, query: str, fields: tuple[str, ...]) -> list[int]:
+def _ids_matching(*, queryset: QuerySet[Any], query: str, fields: tuple[str, ...]) -> list[int]:
     """Primary keys whose fields contain `query`, ignoring case and accents (done in Python:
     SQLite has no unaccent; a few thousand short rows at most)."""
     needle = text_fold(text=query)
@@ -212,7 +218,7 @@ def qpv_population_by_epci(*, generation: int) -> dict[int, int]:
     )
     totals: dict[int, int] = {}
     for epci_id, population in rows:
-        if epci_id is not None:
+        if epci_id is not None and population is not None:
             totals[epci_id] = totals.get(epci_id, 0) + population
     return totals
 

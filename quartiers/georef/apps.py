@@ -4,14 +4,18 @@ from django.apps import AppConfig
 
 
 def _index_invalidate(sender: object, *, generation: int | None = None, **kwargs: object) -> None:
-    """Drop the cached spatial index of the changed generation (rebuilt on next lookup).
+    """The contours of a generation changed: renew its shared version, so that every process
+    rebuilds its index at its next lookup (quartiers/georef/loader.py), and drop this one's.
 
-    The loader is only imported by a lookup: if it is not loaded, no index is cached in memory
-    (the disk cache is keyed by the contours themselves: it never needs dropping).
+    The disk cache is keyed by the contours themselves: it never needs dropping.
     """
-    loader = sys.modules.get("quartiers.georef.loader")
-    if loader is not None:
-        loader.cache_clear(generation=generation)
+    from quartiers.georef import loader
+
+    loader.index_version_renew(generation=generation)
+    loader.cache_clear(generation=generation)
+    zone = sys.modules.get("quartiers.georef.batch.zone")
+    if zone is not None:
+        zone.zone_clear()
 
 
 class GeorefConfig(AppConfig):

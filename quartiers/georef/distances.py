@@ -1,22 +1,33 @@
 """Exact distance to the nearest QPV boundary for points beyond the index band.
 
-Used by ``locate(..., distances="exact")``. Per metric CRS (Lambert-93, or a UTM zone overseas),
-the polygon parts are sorted by the x of their bounding-box centre, and a square grid (at most
-65,536 cells, at least 200 m) over their extent holds, for each cell, the parts that can hold the
-nearest boundary of some point of the cell (kernels.cell_candidates). A point then measures
-exactly only the few candidates whose bounding box is not already farther than the best
-distance found. Points outside that grid fall back to an outward sweep in x.
+Used by ``locate(..., distances="exact")``, so that every located row of a result file gets
+its distance. Per metric CRS (Lambert-93, or a UTM zone overseas), a square grid over the
+contours holds for each cell the segments that can be the nearest boundary of some point of
+the cell, sorted by a lower bound of their distance to the cell (sweeps.py): a point scans its
+cell's list and stops at the first bound beyond the best distance found (native/far.c,
+nearest_segment, about 0.1 µs a point). Points outside that grid (20 km beyond the contours)
+fall back to an outward sweep over the polygon parts sorted by x (native/distances.c,
+nearest_boundary). Lambert-93 points are projected by the extension too (lambert93_forward, the
+formulas of pyproj's lcc, equal within 1e-9 m); other CRS by pyproj. Large inputs run as two
+halves on two threads (the compiled loops release the GIL).
+
+Without the extension, shapely's STRtree finds the nearest segment instead (slower, the same
+answers: ties go to the smallest polygon number both ways).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from types import ModuleType
 
 import numpy as np
 import shapely
 
-from quartiers.georef.contours import WGS84, transformer
+from quartiers.georef import native
+from quartiers.georef.contours import LAMBERT93, WGS84, transformer
 from quartiers.georef.index import GeorefIndex
+from quartiers.georef.sweeps import metric_sweep
 
 
 def far_distances_fill(
@@ -26,98 +37,131 @@ def far_distances_fill(
     todo: np.ndarray,
     distance: np.ndarray,
     nearest: np.ndarray,
+    *,
+    l93: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
-    """Exact nearest-boundary distance of the points farther than the band (sweep, slower).
+    """Exact nearest-boundary distance of the points farther than the band.
 
     Each point is measured in the metric CRS of the territory (contours sharing a CRS) whose
-    bounding box is nearest in degrees: territories are hundreds of km apart.
+    bounding box is nearest in degrees: territories are hundreds of km apart. ``l93``: the
+    points' Lambert-93 coordinates when the input gave them, used as they are there.
     """
     idx = np.flatnonzero(todo)
     if not len(idx):
         return
-    # numba, imported only here: exact distances beyond the band are the slow mode anyway.
-    from quartiers.georef.kernels import nearest_boundary
-
     groups = np.unique(index.crs)
-    gap = np.empty((len(groups), len(idx)))
+    group_of = np.zeros(len(idx), dtype=np.int64)  # one territory (a département): no choice
+    if len(groups) > 1:
+        gap = np.empty((len(groups), len(idx)))
+        for g, crs in enumerate(groups):
+            box = shapely.total_bounds(index.geoms[index.crs == crs])
+            dx = np.maximum(0, np.maximum(box[0] - lon[idx], lon[idx] - box[2]))
+            dy = np.maximum(0, np.maximum(box[1] - lat[idx], lat[idx] - box[3]))
+            gap[g] = np.hypot(dx, dy)
+        group_of = np.argmin(gap, axis=0)
     for g, crs in enumerate(groups):
-        box = shapely.total_bounds(index.geoms[index.crs == crs])
-        dx = np.maximum(0, np.maximum(box[0] - lon[idx], lon[idx] - box[2]))
-        dy = np.maximum(0, np.maximum(box[1] - lat[idx], lat[idx] - box[3]))
-        gap[g] = np.hypot(dx, dy)
-    group_of = np.argmin(gap, axis=0)
-    seg = index.segments
-    for g, crs in enumerate(groups):
-        pts = idx[group_of == g]
+        pts = idx if len(groups) == 1 else idx[group_of == g]
         if not len(pts):
             continue
-        sweep = _metric_sweep(index, str(crs))
-        tx, ty = transformer(WGS84, str(crs)).transform(lon[pts], lat[pts])
         out_d = np.empty(len(pts))
         out_p = np.empty(len(pts), dtype=np.int64)
-        nearest_boundary(
-            np.asarray(tx, dtype=np.float64), np.asarray(ty, dtype=np.float64),
-            *sweep.grid, sweep.cx, sweep.box, sweep.first, sweep.last, sweep.poly,
-            sweep.half_width, seg.x, seg.y, out_d, out_p,
-        )  # fmt: skip
+        ext = native.extension
+        if l93 is not None and str(crs) == LAMBERT93:
+            tx, ty = np.ascontiguousarray(l93[0][pts]), np.ascontiguousarray(l93[1][pts])
+        else:
+            tx, ty = _projected(str(crs), lon[pts], lat[pts], ext)
+        if ext is None:
+            _nearest_shapely(index, str(crs), tx, ty, out_d, out_p)
+        else:
+            _nearest_compiled(ext, index, str(crs), tx, ty, out_d, out_p)
         distance[pts] = out_d
         nearest[pts] = out_p
 
 
-@dataclass(frozen=True)
-class _Sweep:
-    """Polygon parts of one metric CRS, sorted by bounding-box centre x, and a square grid of
-    candidate lists over their extent (see kernels.nearest_boundary)."""
-
-    cx: np.ndarray
-    box: np.ndarray
-    first: np.ndarray
-    last: np.ndarray
-    poly: np.ndarray
-    half_width: float
-    grid: tuple  # (gx0, gy0, size, nx, ny, cell_start, cell_item)
-
-
-_SWEEP_MAX_CELLS = 1 << 16
-_SWEEP_MIN_CELL_M = 200.0
-_SWEEP_PAD_M = 20_000.0
-
-
-def _metric_sweep(index: GeorefIndex, crs: str) -> _Sweep:
-    """Built on the first exact-distance lookup of that CRS, then cached in the index."""
-    if crs not in index._sweeps:
-        from quartiers.georef.kernels import cell_candidates
-
-        seg = index.segments
-        in_crs = index.crs[seg.part_poly] == crs
-        parts = np.flatnonzero(in_crs & (np.diff(seg.part_start) > 0))
-        first, last = seg.part_start[parts], seg.part_start[parts + 1]
-        box = np.array(
-            [
-                [seg.x[a:b].min(), seg.y[a:b].min(), seg.x[a:b].max(), seg.y[a:b].max()]
-                for a, b in zip(first, last, strict=True)
-            ]
-        ).reshape(-1, 4)
-        cx = (box[:, 0] + box[:, 2]) / 2
-        order = np.argsort(cx, kind="stable")
-        half_width = float(((box[:, 2] - box[:, 0]) / 2).max())
-        cx, box = cx[order], np.ascontiguousarray(box[order])
-        lo = box[:, :2].min(axis=0) - _SWEEP_PAD_M
-        hi = box[:, 2:].max(axis=0) + _SWEEP_PAD_M
-        size = max(float(np.sqrt(np.prod(hi - lo) / _SWEEP_MAX_CELLS)), _SWEEP_MIN_CELL_M)
-        nx, ny = int(np.ceil((hi[0] - lo[0]) / size)), int(np.ceil((hi[1] - lo[1]) / size))
-        gx, gy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
-        ccx, ccy = lo[0] + (gx.ravel() + 0.5) * size, lo[1] + (gy.ravel() + 0.5) * size
-        cell_start = np.zeros(nx * ny + 1, dtype=np.int64)
-        radius = size * np.sqrt(0.5)
-        empty = np.empty(0, dtype=np.int64)
-        cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, empty, False)
-        cell_start = np.cumsum(cell_start)
-        cell_item = np.empty(cell_start[-1], dtype=np.int64)
-        cell_candidates(ccx, ccy, radius, cx, box, half_width, cell_start, cell_item, True)
-        index._sweeps[crs] = _Sweep(
-            cx=cx, box=box, first=first[order], last=last[order],
-            poly=seg.part_poly[parts][order], half_width=half_width,
-            grid=(float(lo[0]), float(lo[1]), size, nx, ny, cell_start, cell_item),
+def _nearest_compiled(
+    ext: ModuleType, index: GeorefIndex, crs: str, tx: np.ndarray, ty: np.ndarray,
+    out_d: np.ndarray, out_p: np.ndarray,
+) -> None:  # fmt: skip
+    """Nearest boundary of the points (metric x, y) by the extension: their cell's segment list
+    inside the grid, the outward sweep outside."""
+    sweep = metric_sweep(index, crs)
+    seg = index.segments
+    done = np.empty(len(tx), dtype=np.bool_)
+    npoly = len(index.codes)
+    owner = np.repeat(np.arange(npoly, dtype=np.int32), np.diff(seg.start))  # checked offsets
+    grid = (*sweep.grid[:5], *sweep.segments, owner, seg.x, seg.y, npoly)
+    _halves(partial(_measure, ext, tx, ty, grid, out_d, out_p, done), len(tx))
+    rest = np.flatnonzero(~done)  # beyond the grid
+    if len(rest):
+        rest_d = np.empty(len(rest))
+        rest_p = np.empty(len(rest), dtype=np.int64)
+        ext.nearest_boundary(
+            tx[rest], ty[rest], *sweep.grid, sweep.cx, sweep.box, sweep.first, sweep.last,
+            sweep.poly, sweep.half_width, seg.x, seg.y, rest_d, rest_p,
         )  # fmt: skip
-    return index._sweeps[crs]
+        out_d[rest], out_p[rest] = rest_d, rest_p
+
+
+def _projected(
+    crs: str, lon: np.ndarray, lat: np.ndarray, ext: ModuleType | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The points in the metric CRS: Lambert-93 by the extension when there is one, pyproj
+    otherwise."""
+    if ext is not None and crs == LAMBERT93:
+        x, y = np.empty(len(lon)), np.empty(len(lon))
+        lon, lat = np.ascontiguousarray(lon), np.ascontiguousarray(lat)
+        _halves(partial(_project, ext, lon, lat, x, y), len(lon))
+        return x, y
+    x, y = transformer(WGS84, crs).transform(lon, lat)
+    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+_SPLIT = 100_000  # points: below, one thread
+_executor: list[ThreadPoolExecutor] = []
+
+
+def _measure(ext, tx, ty, grid, out_d, out_p, done, a: int, b: int) -> None:
+    ext.nearest_segment(tx[a:b], ty[a:b], *grid, out_d[a:b], out_p[a:b], done[a:b])
+
+
+def _project(ext, lon, lat, x, y, a: int, b: int) -> None:
+    ext.lambert93_forward(lon[a:b], lat[a:b], x[a:b], y[a:b])
+
+
+def _halves(work, n: int) -> None:
+    """work(0, n), as two halves on two threads for large n (the compiled loops release the
+    GIL; they write disjoint slices)."""
+    if n < 2 * _SPLIT:
+        work(0, n)
+        return
+    if not _executor:
+        _executor.append(ThreadPoolExecutor(1, "georef-distances"))
+    other = _executor[0].submit(work, n // 2, n)
+    work(0, n // 2)
+    other.result()
+
+
+def _nearest_shapely(
+    index: GeorefIndex, crs: str, x: np.ndarray, y: np.ndarray, out_d: np.ndarray,
+    out_p: np.ndarray,
+) -> None:  # fmt: skip
+    """The fallback of nearest_boundary: the nearest segment of the polygons of ``crs`` by
+    shapely's STRtree (ties: the smallest polygon number)."""
+    seg = index.segments
+    seg_poly = np.repeat(np.arange(len(seg.start) - 1), np.diff(seg.start))
+    mine = np.flatnonzero(index.crs[seg_poly] == crs)
+    lines = shapely.linestrings(
+        np.stack([seg.x[mine], seg.y[mine]], axis=-1).reshape(-1, 2),
+        indices=np.repeat(np.arange(len(mine)), 2),
+    )
+    tree = shapely.STRtree(lines)
+    (point, found), d = tree.query_nearest(
+        shapely.points(x, y), return_distance=True, all_matches=True
+    )
+    poly = seg_poly[mine[found]]
+    order = np.lexsort((poly, point))
+    head = order[np.r_[True, point[order][1:] != point[order][:-1]]]
+    out_d[:] = np.inf
+    out_p[:] = -1
+    out_d[point[head]] = d[head]
+    out_p[point[head]] = poly[head]

@@ -21,15 +21,10 @@ from typing import Literal
 import numpy as np
 import shapely
 
+from quartiers.georef import native
 from quartiers.georef.contours import LAMBERT93, WGS84, transformer
 from quartiers.georef.distances import far_distances_fill
 from quartiers.georef.index import GeorefIndex
-from quartiers.georef.native.loops import (
-    grid_lookup,
-    pair_distance_near,
-    pairs_reduce,
-    status_finalize,
-)
 
 STATUS_OUT = 0
 STATUS_IN = 1
@@ -95,7 +90,9 @@ def locate(
     tolerance = index.band_m if tolerance_m is None else float(tolerance_m)
     if tolerance > index.band_m and distances != "exact":
         raise ValueError("tolerance_m larger than the index band: use distances='exact'")
-    lon, lat = _as_lonlat(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64), crs)
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    lon, lat = _as_lonlat(x, y, crs)
+    lon, lat = np.ascontiguousarray(lon), np.ascontiguousarray(lat)
     n = len(lon)
     primary = np.empty(n, dtype=np.int32)
     distance = np.full(n, np.nan)
@@ -109,9 +106,10 @@ def locate(
         members_poly.append(poly)
     if distances == "exact":
         todo = np.isnan(distance) & np.isfinite(lon) & np.isfinite(lat)
-        far_distances_fill(index, lon, lat, todo, distance, nearest)
+        l93 = (x, y) if crs == LAMBERT93 else None  # not projected back and forth
+        far_distances_fill(index, lon, lat, todo, distance, nearest, l93=l93)
     status = np.empty(n, dtype=np.int8)
-    status_finalize(lon, lat, primary, distance, tolerance, status)
+    native.loops().status_finalize(lon, lat, primary, distance, tolerance, status)
     return LocateResult(
         generation=index.generation,
         codes=index.codes,
@@ -167,11 +165,13 @@ def _locate_chunk(
     nearest: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Fill the chunk's answers; return its (point, polygon) memberships in overlaps."""
+    loops = native.loops()
     clon, clat = lon[begin:end], lat[begin:end]
     cprimary = primary[begin:end]
-    count = grid_lookup(
-        clon, clat, index.x0, index.y0, float(index.cells_per_degree),
-        index.shift1, index.shift2, index.l0, index.l1, index.l2, cprimary,
+    count = loops.grid_lookup(
+        clon, clat, index.x0, index.y0, float(index.cells_per_degree), index.shift1,
+        index.shift2, index.l0, index.l1, index.l2, len(index.codes), len(index.cand_start) - 1,
+        cprimary,
     )  # fmt: skip
     if not count:
         return np.empty(0, np.int64), np.empty(0, np.int32)
@@ -187,7 +187,7 @@ def _locate_chunk(
     px, py = _metric(index, clon, clat, boundary, lengths, pair_pt, pair_poly)
     seg = index.segments
     dist = np.empty(len(px))
-    pair_distance_near(
+    loops.pair_distance_near(
         px, py, index.cand_seg_lo[entry], index.cand_seg_hi[entry], index.cell_seg,
         seg.x, seg.y, dist,
     )  # fmt: skip
@@ -195,7 +195,7 @@ def _locate_chunk(
     nb = len(boundary)
     near, near_poly = np.empty(nb), np.empty(nb, dtype=np.int64)
     held, held_count = np.empty(nb, dtype=np.int64), np.empty(nb, dtype=np.int64)
-    pairs_reduce(
+    loops.pairs_reduce(
         group_start, pair_poly.astype(np.int64), inside, dist, px, py, index.band_m,
         seg.start, seg.x, seg.y, near, near_poly, held, held_count,
     )  # fmt: skip

@@ -9,6 +9,10 @@ from quartiers.georef.batch.columns import ROLE_LABELS, ROLES, ColumnMapping
 
 GENERATION_CHOICES = [(str(value), label) for value, label in Generation.choices]
 FORMAT_CHOICES = [("csv", "CSV (séparateur « ; », UTF-8)"), ("xlsx", "Excel (.xlsx)")]
+COLUMN_NAME_CHOICES = [
+    ("fr", "En français (code_qpv, statut, remarque…)"),
+    ("machine", "Noms techniques (qpv_code, status, remark…), pour un traitement automatique"),
+]
 
 
 class VerifyForm(forms.Form):
@@ -37,6 +41,18 @@ class UploadForm(forms.Form):
         "détectés.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
     )
+    ligne_entete = forms.IntegerField(
+        label="Ligne de l'en-tête",
+        min_value=1,
+        max_value=50,
+        initial=1,
+        required=False,
+        help_text="Numéro de la ligne qui porte les noms de colonnes (1 si le fichier commence "
+        "par elle ; plus si un titre ou des lignes de présentation la précèdent).",
+    )
+
+    def header_line(self) -> int:
+        return self.cleaned_data.get("ligne_entete") or 1
 
 
 class ColumnsForm(forms.Form):
@@ -44,6 +60,12 @@ class ColumnsForm(forms.Form):
 
     generation = forms.ChoiceField(label="Géographie prioritaire", choices=GENERATION_CHOICES)
     output_format = forms.ChoiceField(label="Format du résultat", choices=FORMAT_CHOICES)
+    column_names = forms.ChoiceField(
+        label="Noms des colonnes ajoutées",
+        choices=COLUMN_NAME_CHOICES,
+        initial="fr",
+        required=False,
+    )
 
     def __init__(self, *args, header: list[str], mapping: ColumnMapping | None, **kwargs):
         super().__init__(*args, **kwargs)

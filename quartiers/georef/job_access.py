@@ -9,8 +9,11 @@ from pathlib import Path
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest
 
-from quartiers.core.territory import Perm, user_can
+from quartiers.core.access import Perm, user_can
 from quartiers.georef.job_models import GeorefJob, JobStatus
+from quartiers.shared.formatting import size_text
+
+__all__ = ["size_text"]  # imported from here by the views
 
 CONTENT_TYPES = {
     ".csv": "text/csv; charset=utf-8",
@@ -26,12 +29,6 @@ def can_georeference_files(user) -> bool:
 
 # Room for the multipart envelope and the other form fields around the file.
 MULTIPART_OVERHEAD = 64 * 1024
-
-
-def size_text(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
-    return f"{max(size // 1000, 1)} ko"
 
 
 def upload_too_large(request: HttpRequest) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -50,6 +51,11 @@ class GeorefJob(models.Model):
     error_message = models.TextField("message d'erreur", blank=True)
     cancel_requested = models.BooleanField("annulation demandée", default=False)
     worker = models.CharField("traitement en cours par", max_length=100, blank=True)
+    # The process holding the job (quartiers/georef/jobs/holder.py): a worker takes the job over
+    # at once when that process is gone.
+    holder_host = models.CharField("machine du traitement", max_length=255, blank=True)
+    holder_pid = models.IntegerField("processus du traitement", null=True, blank=True)
+    holder_boot_id = models.CharField("démarrage de la machine", max_length=64, blank=True)
     attempts = models.PositiveIntegerField("lancements", default=0)
     created_at = models.DateTimeField("déposé le", default=timezone.now, db_index=True)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
@@ -87,16 +93,39 @@ class GeorefJob(models.Model):
             return None
         return max(self.rows_total - self.rows_done, 0) / self.rate
 
+    @property
+    def holder_gone(self) -> bool:
+        """Running, but its worker process is known to be gone (a new worker takes it over)."""
+        from quartiers.georef.jobs.holder import holder_gone
+
+        return self.status == JobStatus.RUNNING and holder_gone(
+            host=self.holder_host, pid=self.holder_pid, boot_id=self.holder_boot_id
+        )
+
+    @property
+    def resuming(self) -> bool:
+        """Waiting to be resumed after its worker died (or queued again after a failure)."""
+        if self.status == JobStatus.PENDING:
+            return bool(self.attempts)
+        if self.status != JobStatus.RUNNING:
+            return False
+        stale = timezone.now() - timedelta(seconds=int(settings.GEOREF_JOB_STALE_SECONDS))
+        return self.holder_gone or (self.heartbeat_at is not None and self.heartbeat_at < stale)
+
     def progress(self) -> dict:
         """What a progress bar shows (JSON for the page and the API)."""
+        resuming = self.resuming
         return {
             "id": str(self.id),
             "status": self.status,
-            "status_label": self.get_status_display(),
+            "status_label": "reprise en cours" if resuming else self.get_status_display(),
+            "resuming": resuming,
             "rows_done": self.rows_done,
             "rows_total": self.rows_total,
             "percent": round(self.percent, 1),
             "rate": round(self.rate, 1) if self.rate else None,
-            "seconds_left": round(self.seconds_left) if self.seconds_left is not None else None,
+            "seconds_left": (
+                round(self.seconds_left) if self.seconds_left is not None and not resuming else None
+            ),
             "error_message": self.error_message,
         }

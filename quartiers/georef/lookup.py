@@ -277,6 +277,13 @@ def _reasons(
             reasons.append(
                 f"score de géocodage faible ({score}, fiable à partir de {decimal_text(min_score)})"
             )
+        gap = float(settings.GEOREF_SECOND_CANDIDATE_GAP)
+        score, following = geocoded.score, geocoded.score_next
+        if score is not None and following is not None and score - following < gap:
+            reasons.append(
+                f"deuxième candidat proche (score {decimal_text(following)} contre "
+                f"{decimal_text(score)}) : précisez le code postal ou la commune"
+            )
     return reasons
 
 

@@ -15,6 +15,7 @@ class GeocodeCache(models.Model):
     found = models.BooleanField("trouvée")
     label = models.CharField("libellé", max_length=300, blank=True)
     score = models.FloatField("score", null=True, blank=True)
+    score_next = models.FloatField("score du deuxième candidat", null=True, blank=True)
     result_type = models.CharField("type de résultat", max_length=20, blank=True)
     citycode = models.CharField("code INSEE", max_length=5, blank=True)
     postcode = models.CharField("code postal", max_length=5, blank=True)

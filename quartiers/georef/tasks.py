@@ -7,6 +7,7 @@ import uuid
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
+from quartiers.core.uploads.tempfiles import upload_temp_purge
 from quartiers.georef.jobs.services import job_run, jobs_purge, jobs_recover
 
 
@@ -26,6 +27,13 @@ def georef_jobs_recover_task() -> None:
 def georef_purge_task() -> None:
     """Every night: delete uploads and results older than GEOREF_RETENTION_DAYS."""
     jobs_purge()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def uploads_purge_task() -> None:
+    """Every 10 minutes: delete the temporary uploads of dead processes, and any too old
+    (personal data; quartiers/core/uploads/tempfiles.py)."""
+    upload_temp_purge()
 
 
 @on_startup()

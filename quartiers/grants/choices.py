@@ -12,12 +12,15 @@ from django.db import models
 CONVENTION_THRESHOLD = Decimal("23000.00")
 MULTI_YEAR_TARGET = Decimal("0.50")  # share of credits under a CPO (national target)
 FONDS_VERT_QPV_TARGET = Decimal("0.15")  # share of the Fonds vert credits spent in QPV
+# At most this share of the BOP 147 envelope may fund actions outside QPV (circular).
+BOP147_OUTSIDE_QPV_MAX = Decimal("0.025")
 REPORT_DELAY_MONTHS = 6  # CERFA 15059 due 6 months after the end of the funded year
 
 
 class ApplicationStatus(models.TextChoices):
     DRAFT = "brouillon", "Brouillon (non déposée)"
     FILED = "deposee", "Déposée"
+    COMPLEMENT = "complements", "Compléments demandés"
     REVIEW = "instruction", "En instruction"
     DELEGATE_OPINION = "avis_delegue", "Avis du délégué du préfet"
     COMMITTEE = "comite", "Comité de programmation"
@@ -32,9 +35,12 @@ S = ApplicationStatus
 # Legal transitions; anything else is refused with a French message.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     S.DRAFT: (S.FILED,),
-    S.FILED: (S.REVIEW,),
-    S.REVIEW: (S.DELEGATE_OPINION,),
-    S.DELEGATE_OPINION: (S.COMMITTEE,),
+    # Before the committee the préfecture may ask for complements (the association completes
+    # its file and files it again) or refuse, with a reason notified to the association.
+    S.FILED: (S.REVIEW, S.COMPLEMENT, S.REFUSED),
+    S.COMPLEMENT: (S.FILED,),
+    S.REVIEW: (S.DELEGATE_OPINION, S.COMPLEMENT, S.REFUSED),
+    S.DELEGATE_OPINION: (S.COMMITTEE, S.REFUSED),
     S.COMMITTEE: (S.GRANTED, S.REFUSED),
     S.GRANTED: (S.AGREED,),
     S.REFUSED: (),
@@ -45,8 +51,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 # Statuses in which the State's money is decided (programmed), legally committed, etc.
 GRANTED_STATUSES = (S.GRANTED, S.AGREED, S.PAID, S.REPORTED)
 COMMITTED_STATUSES = (S.AGREED, S.PAID, S.REPORTED)
-# An association edits its application only before it is filed.
-ASSOCIATION_EDITABLE = (S.DRAFT,)
+# An association edits its application before it is filed, and when complements are asked.
+ASSOCIATION_EDITABLE = (S.DRAFT, S.COMPLEMENT)
 
 
 class AidForm(models.TextChoices):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import shapely
 from django.db import transaction
@@ -155,6 +156,56 @@ def _call(contract: Contract, year: int, report: GrantsSeedReport) -> CallForPro
     return call
 
 
+def demo_budget_add(
+    *,
+    application: Application,
+    cost: Decimal,
+    asked: Decimal,
+    state_funder: str = Funder.STATE_BOP147,
+    user: Any = None,
+) -> None:
+    """A balanced budget: the action's cost (staff), the State's share, the commune the rest."""
+    budget_line_add(
+        application=application,
+        side=BudgetSide.EXPENSE,
+        account="64",
+        label="Animateurs (démo)",
+        amount=cost,
+        user=user,
+    )
+    budget_line_add(
+        application=application,
+        side=BudgetSide.INCOME,
+        account="74",
+        funder=state_funder,
+        label="Demande de subvention de l'État",
+        amount=asked,
+        user=user,
+    )
+    if cost > asked:
+        budget_line_add(
+            application=application,
+            side=BudgetSide.INCOME,
+            account="74",
+            funder=Funder.COMMUNE,
+            label="Commune (démo)",
+            amount=cost - asked,
+            user=user,
+        )
+
+
+# CERFA 12156 fiche 3 (invented) and the attestation signed on filing.
+CERFA_ASSOCIATION = {
+    "association_budget": Decimal("85000.00"),
+    "staff_members": 120,
+    "staff_volunteers": 25,
+    "staff_civic_volunteers": 2,
+    "staff_employees": 3,
+    "staff_fte": Decimal("2.50"),
+}
+ATTESTATION = {"attestation": True, "attestation_name": "Représentant légal (démo)"}
+
+
 def _application(association, call, title, theme, cost, asked, steps, report, period="annuelle"):
     existing = Application.objects.filter(
         association=association, action_title=title, call=call
@@ -178,34 +229,10 @@ def _application(association, call, title, theme, cost, asked, steps, report, pe
             "objectives": "Démonstration.",
             "target_public": "Habitants des quartiers prioritaires (démo).",
             "qpvs": qpvs,
+            **CERFA_ASSOCIATION,
         },
     )
-    budget_line_add(
-        application=application,
-        side=BudgetSide.EXPENSE,
-        account="64",
-        label="Animateurs (démo)",
-        amount=cost,
-        user=None,
-    )
-    budget_line_add(
-        application=application,
-        side=BudgetSide.INCOME,
-        account="74",
-        funder=Funder.STATE_BOP147,
-        label="Demande BOP 147",
-        amount=asked,
-        user=None,
-    )
-    budget_line_add(
-        application=application,
-        side=BudgetSide.INCOME,
-        account="74",
-        funder=Funder.COMMUNE,
-        label="Commune (démo)",
-        amount=cost - asked,
-        user=None,
-    )
+    demo_budget_add(application=application, cost=cost, asked=asked)
     for to_status, data in steps:
         application_transition(application=application, to_status=to_status, user=None, **data)
     report.applications += 1
@@ -213,7 +240,7 @@ def _application(association, call, title, theme, cost, asked, steps, report, pe
 
 
 UP_TO_COMMITTEE = [
-    (S.FILED, {}),
+    (S.FILED, ATTESTATION),
     (S.REVIEW, {}),
     (S.DELEGATE_OPINION, {"opinion": DelegateOpinion.FAVOURABLE}),
     (S.COMMITTEE, {"committee_on": date(2025, 2, 12)}),
@@ -263,7 +290,7 @@ def seed_grants_demo() -> GrantsSeedReport:
             "education",
             Decimal("12400.50"),
             Decimal("6200.25"),
-            [(S.FILED, {})],
+            [(S.FILED, ATTESTATION)],
             report,
         )
         _application(

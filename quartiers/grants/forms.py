@@ -20,6 +20,7 @@ from quartiers.grants.choices import (
 )
 from quartiers.grants.identifiers import rna_check, siret_check
 from quartiers.grants.models import Application, CallForProjects
+from quartiers.grants.services.applications import CERFA_ASSOCIATION_FIELDS
 from quartiers.grants.services.money import amount_parse
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "fr-input"}, format="%Y-%m-%d")
@@ -67,6 +68,7 @@ class ApplicationForm(forms.ModelForm):
             "qpvs",
             "starts_on",
             "ends_on",
+            *CERFA_ASSOCIATION_FIELDS,
         ]
         widgets = {
             "starts_on": DATE,
@@ -78,6 +80,8 @@ class ApplicationForm(forms.ModelForm):
         help_texts = {
             "starts_on": "Par défaut : 1er janvier de l'année de l'appel",
             "ends_on": "Par défaut : 31 décembre",
+            "association_budget": "Total des charges du dernier exercice approuvé (CERFA, fiche 3)",
+            "staff_fte": "Équivalent temps plein travaillé, par exemple 2,5",
         }
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -155,6 +159,24 @@ class TransitionForm(forms.Form):
     amount_granted = AmountField(label="Montant accordé (€)", required=False)
     refusal_reason = forms.CharField(
         label="Motif du refus", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    complement_request = forms.CharField(
+        label="Compléments demandés (message envoyé à l'association)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attestation = forms.BooleanField(
+        label="Je soussigné(e), représentant(e) légal(e) de l'association, certifie que "
+        "l'association est à jour de ses obligations sociales et fiscales, exactes et "
+        "sincères les informations du présent formulaire, et que la subvention, si elle est "
+        "accordée, sera versée au compte bancaire de l'association.",
+        required=False,
+    )
+    attestation_name = forms.CharField(
+        label="Nom et prénom du représentant légal", required=False, max_length=150
+    )
+    attestation_role = forms.CharField(
+        label="Qualité (président·e…)", required=False, max_length=150
     )
     note = forms.CharField(label="Commentaire", required=False, max_length=1000)
 

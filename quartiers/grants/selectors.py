@@ -1,8 +1,9 @@
 """Reads of the funding domain: who sees what (scopes), budget views, shares, late reports.
 
-Scopes: préfecture (admin, agent) sees everything; a délégué sees the applications of the
-contracts and QPV of their territory (quartiers.core.territory); an association account sees
-its own association only; anybody else sees nothing. Objects outside a scope answer 404.
+Scopes (rules: quartiers/grants/access.py): préfecture (admin, agent) sees everything; a
+délégué sees the applications on their territory (the same rule as actions); an association
+account sees its own association only; anybody else sees nothing. Objects outside a scope
+answer 404.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
 from quartiers.contracts.choices import Theme
-from quartiers.core.models import Role
-from quartiers.core.territory import role_of, territory_of
+from quartiers.contracts.models import Contract
+from quartiers.core.access import Perm, scope
 from quartiers.grants.choices import (
+    BOP147_OUTSIDE_QPV_MAX,
     COMMITTED_STATUSES,
     FONDS_VERT_QPV_TARGET,
     GRANTED_STATUSES,
@@ -27,50 +29,36 @@ from quartiers.grants.choices import (
     Fund,
     PeriodKind,
 )
-from quartiers.grants.models import Application, Association, Envelope, Payment
+from quartiers.grants.models import (
+    Agreement,
+    Application,
+    Association,
+    Envelope,
+    Payment,
+    Tranche,
+)
+from quartiers.grants.posts import posts_add
 from quartiers.grants.services.money import money_sum
 
 ZERO = Decimal("0.00")
-
-
-def association_of(user: Any) -> Association | None:
-    if role_of(user) != Role.ASSOCIATION:
-        return None
-    membership = getattr(user, "association_membership", None)
-    return membership.association if membership else None
+OUTSIDE_QPV = "hors-qpv"
+POST_GROUPS = ("contract", "qpv")
 
 
 def scope_applications(
     user: Any, queryset: QuerySet[Application] | None = None
 ) -> QuerySet[Application]:
+    """The applications `user` may read (rule: quartiers/grants/access.py)."""
     queryset = Application.objects.all() if queryset is None else queryset
-    role = role_of(user)
-    if role in {Role.ADMIN, Role.AGENT}:
-        return queryset
-    if role == Role.DELEGATE:
-        territory = territory_of(user)
-        return queryset.filter(
-            Q(call__contract_id__in=territory.contract_ids) | Q(qpvs__in=territory.qpv_ids)
-        ).distinct()
-    association = association_of(user)
-    if association is not None:
-        return queryset.filter(association=association)
-    return queryset.none()
+    return scope(user, Perm.VIEW_INTERNAL, queryset)
 
 
 def scope_associations(
     user: Any, queryset: QuerySet[Association] | None = None
 ) -> QuerySet[Association]:
+    """The associations `user` may read (rule: quartiers/grants/access.py)."""
     queryset = Association.objects.all() if queryset is None else queryset
-    role = role_of(user)
-    if role in {Role.ADMIN, Role.AGENT}:
-        return queryset
-    if role == Role.DELEGATE:
-        territory = territory_of(user)
-        ids = scope_applications(user).values("association_id")
-        return queryset.filter(Q(pk__in=ids) | Q(qpv_id__in=territory.qpv_ids))
-    association = association_of(user)
-    return queryset.filter(pk=association.pk) if association else queryset.none()
+    return scope(user, Perm.VIEW_INTERNAL, queryset)
 
 
 # --- Money ----------------------------------------------------------------------------------
@@ -85,6 +73,16 @@ class MoneyRow:
     committed: Decimal = ZERO
     paid: Decimal = ZERO
     count: int = 0
+    # Part of `programmed`: later tranches of running CPO whose year's application is not
+    # granted yet (the CPO already programs them).
+    cpo_tranches: Decimal = ZERO
+    # Posts paid on the same programme (BOP 147) that year, beside the grants.
+    adultes_relais: Decimal = ZERO
+    fonjep: Decimal = ZERO
+
+    @property
+    def state_total(self) -> Decimal:
+        return self.programmed + self.adultes_relais + self.fonjep
 
     @property
     def remaining(self) -> Decimal | None:
@@ -106,13 +104,18 @@ class MoneyTable:
             committed=sum((r.committed for r in self.rows), ZERO),
             paid=sum((r.paid for r in self.rows), ZERO),
             count=sum(r.count for r in self.rows),
+            cpo_tranches=sum((r.cpo_tranches for r in self.rows), ZERO),
+            adultes_relais=sum((r.adultes_relais for r in self.rows), ZERO),
+            fonjep=sum((r.fonjep for r in self.rows), ZERO),
         )
 
 
 def granted_applications(*, year: int, fund: str = Fund.BOP147) -> QuerySet[Application]:
-    return Application.objects.filter(
-        call__year=year, fund=fund, status__in=GRANTED_STATUSES
-    ).select_related("call__contract", "association", "agreement")
+    return (
+        Application.objects.filter(call__year=year, fund=fund, status__in=GRANTED_STATUSES)
+        .select_related("call__contract", "association", "agreement")
+        .prefetch_related("qpvs")
+    )
 
 
 def _paid_by_application(applications: QuerySet[Application]) -> dict[int, Decimal]:
@@ -139,20 +142,51 @@ def budget_table(*, year: int, by: str, fund: str = Fund.BOP147) -> MoneyTable:
             row.committed += application.amount_granted or ZERO
         row.paid += paid.get(application.pk, ZERO)
         row.count += 1
+    for tranche, first in cpo_tranches_pending(year=year, fund=fund):
+        key, label = _group(first, by)
+        row = rows.setdefault(key, MoneyRow(key=key, label=label))
+        row.programmed += tranche.planned_amount
+        row.cpo_tranches += tranche.planned_amount
+        row.count += 1
+    if by in POST_GROUPS:
+        posts_add(
+            rows=rows, year=year, by=by, row_new=lambda k, label: MoneyRow(key=k, label=label)
+        )
     if by == "contract":
         envelopes = Envelope.objects.filter(
             year=year, fund=fund, contract__isnull=False
         ).select_related("contract")
         for envelope in envelopes:
+            contract = cast(Contract, envelope.contract)  # contract__isnull=False
             row = rows.setdefault(
-                envelope.contract.code,
-                MoneyRow(
-                    key=envelope.contract.code,
-                    label=f"{envelope.contract.code} — {envelope.contract.name}",
-                ),
+                contract.code,
+                MoneyRow(key=contract.code, label=f"{contract.code} — {contract.name}"),
             )
             row.envelope = envelope.amount
     return MoneyTable(rows=sorted(rows.values(), key=lambda r: r.label))
+
+
+def cpo_tranches_pending(
+    *, year: int, fund: str = Fund.BOP147
+) -> list[tuple[Tranche, Application]]:
+    """(tranche, the CPO's first-year application) for the `year` tranches of running CPO
+    whose own application is missing or not granted yet: the CPO programs them already."""
+    pending = (
+        Tranche.objects.filter(year=year, rank__gt=1, agreement__kind=DecisionKind.CPO)
+        .filter(Q(application__isnull=True) | ~Q(application__status__in=GRANTED_STATUSES))
+        .select_related("agreement")
+    )
+    firsts = {
+        t.agreement_id: t.application
+        for t in Tranche.objects.filter(
+            rank=1, agreement__in={t.agreement_id for t in pending}, application__fund=fund
+        ).select_related("application__call__contract", "application__association")
+    }
+    return [
+        (t, first)
+        for t in pending
+        if t.agreement_id in firsts and (first := firsts[t.agreement_id]) is not None
+    ]
 
 
 def _group(application: Application, by: str) -> tuple[str, str]:
@@ -163,6 +197,13 @@ def _group(application: Application, by: str) -> tuple[str, str]:
         return application.theme, Theme(application.theme).label
     if by == "association":
         return str(application.association.uuid), application.association.name
+    if by == "qpv":
+        qpvs = sorted(application.qpvs.all(), key=lambda q: q.code)
+        if not qpvs:
+            return OUTSIDE_QPV, "Hors QPV (action rattachée à aucun QPV)"
+        if len(qpvs) == 1:
+            return qpvs[0].code, f"{qpvs[0].code} — {qpvs[0].name}"
+        return "+".join(q.code for q in qpvs), "Plusieurs QPV : " + ", ".join(q.code for q in qpvs)
     raise ValueError(f"Regroupement inconnu : {by}")
 
 
@@ -171,6 +212,8 @@ class Share:
     part: Decimal
     whole: Decimal
     target: Decimal
+    maximum: bool = False  # the target is a ceiling (« au plus »), not a floor
+    counted: bool = False  # part and whole count acts, not euros
 
     @property
     def ratio(self) -> Decimal | None:
@@ -183,7 +226,9 @@ class Share:
 
     @property
     def reached(self) -> bool:
-        return self.ratio is not None and self.ratio >= self.target
+        if self.ratio is None:
+            return False
+        return self.ratio <= self.target if self.maximum else self.ratio >= self.target
 
 
 def multi_year_share(*, year: int) -> Share:
@@ -213,6 +258,42 @@ def fonds_vert_share(*, year: int) -> Share:
         else money_sum(applications.values_list("amount_granted", flat=True))
     )
     return Share(part=part, whole=whole, target=FONDS_VERT_QPV_TARGET)
+
+
+def multi_year_agreements_share(*, year: int) -> Share:
+    """Conventions with associations in force in `year` that are multi-year (CPO), counted
+    (circular: at least half of them)."""
+    in_force = Agreement.objects.filter(
+        first_year__lte=year,
+        last_year__gte=year,
+        kind__in=[DecisionKind.CONVENTION, DecisionKind.CPO],
+    )
+    return Share(
+        part=Decimal(in_force.filter(kind=DecisionKind.CPO).count()),
+        whole=Decimal(in_force.count()),
+        target=MULTI_YEAR_TARGET,
+        counted=True,
+    )
+
+
+def bop147_outside_qpv_share(*, year: int) -> Share:
+    """BOP 147 credits for actions attached to no QPV against the département's envelope
+    (recorded without contract; else the contracts' envelopes; else all programmed)."""
+    applications = granted_applications(year=year)
+    outside = applications.filter(qpvs__isnull=True)
+    part = money_sum(outside.values_list("amount_granted", flat=True))
+    pending = cpo_tranches_pending(year=year)
+    part += money_sum(t.planned_amount for t, first in pending if not first.qpvs.exists())
+    envelopes = Envelope.objects.filter(year=year, fund=Fund.BOP147)
+    departement = envelopes.filter(contract__isnull=True).first()
+    if departement is not None:
+        whole = departement.amount
+    elif envelopes.exists():
+        whole = money_sum(envelopes.values_list("amount", flat=True))
+    else:
+        whole = money_sum(applications.values_list("amount_granted", flat=True))
+        whole += money_sum(t.planned_amount for t, _ in pending)
+    return Share(part=part, whole=whole, target=BOP147_OUTSIDE_QPV_MAX, maximum=True)
 
 
 def reports_late(

@@ -50,6 +50,7 @@ urlpatterns = [
     ),
     path("financements/budget/", views.budget, name="budget"),
     path("financements/budget/export.<str:fmt>", views.budget_export, name="budget_export"),
+    path("financements/postes/", views.post_list, name="post_list"),
     path("financements/bilans/", views.report_list, name="report_list"),
     path("financements/bilans/export.<str:fmt>", views.report_export, name="report_export"),
     path("financements/ciblage/", views.targeting, name="targeting"),

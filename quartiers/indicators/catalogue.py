@@ -86,6 +86,7 @@ CATALOGUE: list[IndicatorSpec] = [
         definition="Nombre d'habitants du QPV (population municipale, au sens de l'Insee).",
         additive=True,
         core_set=True,
+        geography_levels=["qpv", "commune", "epci", "departement", "france"],
     ),
     IndicatorSpec(
         code="indice_jeunesse",
@@ -221,6 +222,8 @@ CATALOGUE: list[IndicatorSpec] = [
         core_set=True,
         definition="Part des personnes vivant sous le seuil de pauvreté (60 % du revenu "
         "disponible médian par unité de consommation).",
+        geography_levels=["qpv", "commune"],
+        notes="Communes : Insee, Filosofi 2021 (base communale), « s » = secret statistique.",
     ),
     IndicatorSpec(
         code="personnes_couvertes_caf",

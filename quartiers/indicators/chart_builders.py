@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from quartiers.indicators.aggregation import indicator_aggregate
-from quartiers.indicators.charts import Bar, Chart
 from quartiers.indicators.contract_sets import Scorecard
-from quartiers.indicators.keyfigures import KeyFigures
-from quartiers.indicators.models import Indicator
-from quartiers.indicators.selectors import QpvValueRow, departement_qpvs
+from quartiers.indicators.evaluation import Evolution, evolution_compute, indicator_series
+from quartiers.indicators.keyfigures import POPULATION_CODE, KeyFigures
+from quartiers.indicators.models import Indicator, TerritoryKind
+from quartiers.indicators.selectors import QpvValueRow, departement_qpv_codes
+from quartiers.shared.charts import Bar, Chart
 
 OURS = "Calcul sur les données importées"
 PRESS = "Dossier de presse (mars 2024)"
@@ -67,7 +70,54 @@ def key_figures_charts(*, figures: KeyFigures) -> dict[str, Chart]:
         legend=SOCLE_LEGEND[: 2 if any(bar.series for bar in bars) else 1],
         source=" ; ".join(sorted(sources)),
     )
+    for trend in population_trends(figures=figures):
+        charts[trend.chart.slug] = trend.chart
     return charts
+
+
+@dataclass(frozen=True)
+class Trend:
+    chart: Chart
+    evolution: Evolution | None  # first to last vintage (refused, with its reason, if need be)
+
+
+def population_trends(*, figures: KeyFigures) -> list[Trend]:
+    """Legal population by vintage of the département and of France, one bar per vintage."""
+    indicator = Indicator.objects.filter(code=POPULATION_CODE).first()
+    if indicator is None:
+        return []
+    name = figures.departement.name if figures.departement else figures.departement_code
+    trends = []
+    for slug, label, kind, code in (
+        (
+            "population-departement",
+            f"Département : {name}",
+            "departement",
+            figures.departement_code,
+        ),
+        ("population-france", "France (métropole et DROM)", "france", "FR"),
+    ):
+        series = indicator_series(indicator=indicator, territory_kind=kind, territory_code=code)
+        series = [p for p in series if p.year is not None]
+        if not series:
+            continue
+        chart = Chart(
+            slug=slug,
+            title=f"Population municipale par millésime — {label}",
+            unit="habitants",
+            bars=[
+                Bar(label=p.vintage, value=p.value, series=0, suppressed=p.suppressed)
+                for p in series
+            ],
+            source=", ".join(sorted({p.source for p in series})),
+        )
+        evolution = None
+        if len(series) > 1:
+            evolution = evolution_compute(
+                territory_kind=TerritoryKind(kind), start=series[0], end=series[-1]
+            )
+        trends.append(Trend(chart=chart, evolution=evolution))
+    return trends
 
 
 def indicator_chart(*, indicator: Indicator, rows: list[QpvValueRow]) -> Chart:
@@ -90,7 +140,7 @@ CONTRACT_SUFFIXES = ["contrat", "tous les QPV"]
 
 def contract_chart(*, scorecard: Scorecard) -> Chart:
     """The contract's rates next to those of all the département's QPV (patterns, labels)."""
-    codes = list(departement_qpvs())
+    codes = departement_qpv_codes()
     bars, sources = [], set()
     for row in scorecard.rows:
         if row.indicator.unit != "%":

@@ -22,9 +22,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from quartiers.geography.mapdata import COORDINATE_DECIMALS, DEFAULT_TOLERANCE, qpv_features
-from quartiers.indicators.formatting import value_fr
 from quartiers.indicators.models import SECRET_LABEL, Indicator
 from quartiers.indicators.selectors import QpvValueRow, departement_qpvs, indicator_qpv_table
+from quartiers.shared.formatting import value_fr
 
 CLASS_COUNT = 5
 
@@ -118,7 +118,7 @@ def choropleth_compute(*, indicator: Indicator) -> Choropleth:
 def choropleth_document(*, choropleth: Choropleth) -> dict[str, object]:
     """GeoJSON of the département's QPV (simplified outlines) with the values joined."""
     indicator = choropleth.indicator
-    qpvs = departement_qpvs()
+    qpvs = departement_qpvs(contours=True)
     by_code = {r.code: r for r in choropleth.rows}
     features = qpv_features(
         qpvs=[qpvs[code] for code in sorted(qpvs)],

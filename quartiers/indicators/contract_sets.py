@@ -16,13 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from quartiers.contracts.models import Contract
-from quartiers.indicators.aggregation import Aggregate, indicator_aggregate
+from quartiers.indicators.aggregation import (
+    Aggregate,
+    QpvValues,
+    indicator_aggregate,
+    qpv_values_load,
+)
 from quartiers.indicators.evaluation import (
     CONSECUTIVE_RULE,
     Evolution,
     SeriesPoint,
     evolution_compute,
-    indicator_series,
+    series_points,
 )
 from quartiers.indicators.models import Indicator, IndicatorValue, TerritoryKind
 from quartiers.indicators.selectors import (
@@ -30,8 +35,8 @@ from quartiers.indicators.selectors import (
     QpvValueRow,
     departement_code,
     departement_qpvs,
-    indicator_qpv_table,
-    reference_comparisons,
+    indicators_qpv_tables,
+    references_comparisons,
 )
 
 SHARED_RULE = (
@@ -82,21 +87,37 @@ def contract_references(*, contract: Contract) -> list[tuple[str, str, str]]:
 
 
 def contract_core_indicators(*, contract: Contract) -> ContractCoreSet:
+    return _core_set(contract)[0]
+
+
+def _core_set(contract: Contract) -> tuple[ContractCoreSet, QpvValues]:
+    """The core set and the QPV values it was computed from (every period of the core
+    indicators and of their parts, for the contract's QPV): a fixed number of queries
+    whatever the number of indicators and QPV."""
     codes, uncertain = contract_qpv_codes(contract=contract)
-    refs = contract_references(contract=contract)
-    rows = []
+    indicators: list[Indicator] = []
     if codes:
-        for indicator in Indicator.objects.filter(core_set=True).select_related(
-            "numerator", "denominator"
-        ):
-            rows.append(
-                ContractCoreRow(
-                    indicator=indicator,
-                    aggregate=indicator_aggregate(indicator=indicator, qpv_codes=codes),
-                    comparisons=reference_comparisons(indicator=indicator, refs=refs),
-                )
-            )
-    return ContractCoreSet(contract=contract, qpv_codes=codes, uncertain_codes=uncertain, rows=rows)
+        core = Indicator.objects.filter(core_set=True)
+        indicators = list(core.select_related("numerator", "denominator"))
+    parts = [p for i in indicators for p in (i, i.numerator, i.denominator)]
+    values = qpv_values_load(indicators=parts, codes=codes) if indicators else {}
+    comparisons = (
+        references_comparisons(indicators=indicators, refs=contract_references(contract=contract))
+        if indicators
+        else {}
+    )
+    rows = [
+        ContractCoreRow(
+            indicator=indicator,
+            aggregate=indicator_aggregate(indicator=indicator, qpv_codes=codes, preloaded=values),
+            comparisons=comparisons.get(indicator.pk, []),
+        )
+        for indicator in indicators
+    ]
+    core_set = ContractCoreSet(
+        contract=contract, qpv_codes=codes, uncertain_codes=uncertain, rows=rows
+    )
+    return core_set, values
 
 
 # --- Evolutions ---------------------------------------------------------------------------
@@ -124,17 +145,24 @@ def evolution_latest(
 
 
 def contract_series(
-    *, indicator: Indicator, codes: list[str]
+    *, indicator: Indicator, codes: list[str], preloaded: QpvValues | None = None
 ) -> list[tuple[SeriesPoint, Aggregate]]:
-    """The contract's aggregate at every period its QPV have values for, oldest first."""
-    periods = set(
-        IndicatorValue.objects.filter(
-            indicator=indicator, territory_kind=TerritoryKind.QPV, territory_code__in=codes
-        ).values_list("period", flat=True)
-    )
+    """The contract's aggregate at every period its QPV have values for, oldest first.
+    `preloaded`: `qpv_values_load` of the indicator (and its parts) for `codes`."""
+    if preloaded is not None and indicator.pk in preloaded:
+        wanted = set(codes)
+        periods = {r.period for r in preloaded[indicator.pk] if r.territory_code in wanted}
+    else:
+        periods = set(
+            IndicatorValue.objects.filter(
+                indicator=indicator, territory_kind=TerritoryKind.QPV, territory_code__in=codes
+            ).values_list("period", flat=True)
+        )
     out = []
     for period in periods:
-        aggregate = indicator_aggregate(indicator=indicator, qpv_codes=codes, period=period)
+        aggregate = indicator_aggregate(
+            indicator=indicator, qpv_codes=codes, period=period, preloaded=preloaded
+        )
         out.append(
             (
                 SeriesPoint(
@@ -150,9 +178,11 @@ def contract_series(
     return sorted(out, key=lambda pair: (pair[0].year is None, pair[0].year or 0, pair[0].period))
 
 
-def contract_evolution(*, indicator: Indicator, codes: list[str]) -> tuple[Evolution | None, str]:
+def contract_evolution(
+    *, indicator: Indicator, codes: list[str], preloaded: QpvValues | None = None
+) -> tuple[Evolution | None, str]:
     """Like `evolution_latest`, refused when the two aggregates do not cover the same QPV."""
-    pairs = contract_series(indicator=indicator, codes=codes)
+    pairs = contract_series(indicator=indicator, codes=codes, preloaded=preloaded)
     evolution, note = evolution_latest(
         territory_kind=TerritoryKind.QPV, series=[point for point, _ in pairs]
     )
@@ -209,18 +239,22 @@ class Scorecard:
 
 
 def contract_scorecard(*, contract: Contract) -> Scorecard:
-    core = contract_core_indicators(contract=contract)
-    peers = departement_qpvs()
+    """A fixed number of queries whatever the number of indicators, periods and QPV."""
+    core, values = _core_set(contract)
     uncertain = set(core.uncertain_codes)
+    tables = indicators_qpv_tables(
+        indicators=[r.indicator for r in core.rows], qpvs=departement_qpvs()
+    )
     rows = []
     for core_row in core.rows:
         indicator = core_row.indicator
-        table = indicator_qpv_table(indicator=indicator, qpvs=peers)
+        table = tables[indicator.pk]
+        by_code: dict[str, list[IndicatorValue]] = {}
+        for value in values.get(indicator.pk, []):
+            by_code.setdefault(value.territory_code, []).append(value)
         qpvs = []
         for row in (r for r in table if r.code in core.qpv_codes):
-            series = indicator_series(
-                indicator=indicator, territory_kind=TerritoryKind.QPV, territory_code=row.code
-            )
+            series = series_points(by_code.get(row.code, []))
             evolution, note = evolution_latest(territory_kind=TerritoryKind.QPV, series=series)
             qpvs.append(
                 ScorecardQpv(
@@ -230,7 +264,9 @@ def contract_scorecard(*, contract: Contract) -> Scorecard:
                     evolution_note=note,
                 )
             )
-        evolution, note = contract_evolution(indicator=indicator, codes=core.qpv_codes)
+        evolution, note = contract_evolution(
+            indicator=indicator, codes=core.qpv_codes, preloaded=values
+        )
         rows.append(
             ScorecardRow(
                 indicator=indicator,

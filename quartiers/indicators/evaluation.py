@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +27,20 @@ CONSECUTIVE_RULE = (
     "comparaison de deux millésimes consécutifs (ils reposent en grande partie sur les mêmes "
     "enquêtes annuelles de recensement)."
 )
+
+# Legal populations (« population légale N ») come from five-year census cycles: Insee advises
+# comparing two of them only five years apart or more, whatever the territory.
+LEGAL_POPULATION = "population légale"
+LEGAL_POPULATION_GAP = 5
+
+
+def legal_population_rule(gap: int) -> str:
+    return (
+        "Évolution non calculée : l'Insee recommande de ne comparer deux populations légales "
+        f"qu'à au moins {LEGAL_POPULATION_GAP} ans d'écart (le recensement couvre toutes les "
+        f"communes en cinq ans) ; les millésimes disponibles ne sont distants que de {gap} an"
+        f"{'s' if gap > 1 else ''}."
+    )
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,12 @@ def indicator_series(
     rows = IndicatorValue.objects.filter(
         indicator=indicator, territory_kind=territory_kind, territory_code=territory_code
     )
+    return series_points(rows)
+
+
+def series_points(rows: Iterable[IndicatorValue]) -> list[SeriesPoint]:
+    """The series of one indicator and territory from its values (already loaded), oldest
+    first."""
     points = [
         SeriesPoint(
             period=r.period,
@@ -90,6 +111,9 @@ def evolution_compute(*, territory_kind: str, start: SeriesPoint, end: SeriesPoi
         return refused("Évolution non calculée : même millésime.")
     if territory_kind in INFRA_COMMUNAL_KINDS and abs(end.year - start.year) == 1:
         return refused(CONSECUTIVE_RULE)
+    legal = all(p.vintage.startswith(LEGAL_POPULATION) for p in (start, end))
+    if legal and abs(end.year - start.year) < LEGAL_POPULATION_GAP:
+        return refused(legal_population_rule(abs(end.year - start.year)))
     absolute = end.value - start.value
     relative = None if start.value == 0 else absolute / start.value * 100
     return Evolution(start=start, end=end, absolute=absolute, relative_percent=relative)

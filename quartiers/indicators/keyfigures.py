@@ -24,13 +24,11 @@ from quartiers.indicators.aggregation import (
 )
 from quartiers.indicators.models import Indicator, IndicatorValue, TerritoryKind
 from quartiers.indicators.press_kit import PublishedFigure, press_kit_figure
+from quartiers.indicators.references import reference_gap_reason
 from quartiers.indicators.selectors import departement_code
 
 POPULATION_CODE = "population_municipale"
 COMMUNE_POPULATION_SOURCE = "Insee, populations municipales des communes (référentiel COG)"
-NO_REFERENCE = (
-    "valeur hors QPV non disponible — importez les valeurs de référence (modèle CSV long)"
-)
 
 
 @dataclass(frozen=True)
@@ -59,6 +57,8 @@ class CoreRow:
     outside: Decimal | None
     outside_note: str
     france: IndicatorValue | None
+    departement_gap: str = ""  # why no département value (« non disponible »)
+    france_gap: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,11 @@ class KeyFigures:
     qpv_count: int
     figures: list[Figure] = field(default_factory=list)
     core_rows: list[CoreRow] = field(default_factory=list)
+
+    @property
+    def press_kit(self) -> bool:
+        """Whether a figure is set beside the press kit's (the Nord only)."""
+        return any(f.published is not None for f in self.figures)
 
     def figure(self, label_start: str) -> Figure | None:
         return next((f for f in self.figures if f.label.startswith(label_start)), None)
@@ -97,7 +102,7 @@ def key_figures_compute(*, code: str | None = None) -> KeyFigures:
             source=", ".join(qpv_population.sources) if qpv_population else "",
             vintage=", ".join(qpv_population.vintages) if qpv_population else "",
             note=qpv_population.note if qpv_population else "aucune valeur importée",
-            published=press_kit_figure("qpv_population"),
+            published=press_kit_figure("qpv_population", departement=code),
         ),
         Figure(
             label="Population du département (somme des communes)",
@@ -107,7 +112,7 @@ def key_figures_compute(*, code: str | None = None) -> KeyFigures:
             vintage=", ".join(dep_vintages) or "non documenté",
         ),
     ]
-    figures.append(_share(figures[0], figures[1]))
+    figures.append(_share(figures[0], figures[1], code=code))
     figures.append(
         Figure(
             label="Quartiers prioritaires",
@@ -115,7 +120,7 @@ def key_figures_compute(*, code: str | None = None) -> KeyFigures:
             unit="QPV",
             source="Référentiel des QPV importé",
             vintage="géographie 2024",
-            published=press_kit_figure("qpv_count"),
+            published=press_kit_figure("qpv_count", departement=code),
         )
     )
     core = list(Indicator.objects.filter(core_set=True).select_related("numerator", "denominator"))
@@ -135,7 +140,7 @@ def key_figures_compute(*, code: str | None = None) -> KeyFigures:
     )
 
 
-def _share(qpv: Figure, departement: Figure) -> Figure:
+def _share(qpv: Figure, departement: Figure, *, code: str) -> Figure:
     value = None
     if qpv.value is not None and departement.value:
         value = qpv.value / departement.value * 100
@@ -146,7 +151,7 @@ def _share(qpv: Figure, departement: Figure) -> Figure:
         source=f"{qpv.source} ; {departement.source}",
         vintage=f"QPV : {qpv.vintage} ; communes : {departement.vintage}",
         note="Les deux populations n'ont pas forcément le même millésime.",
-        published=press_kit_figure("qpv_population_share"),
+        published=press_kit_figure("qpv_population_share", departement=code),
     )
 
 
@@ -188,6 +193,8 @@ def _core_row(
         outside=outside,
         outside_note=note,
         france=france,
+        departement_gap=reference_gap_reason(indicator=indicator, kind=TerritoryKind.DEPARTEMENT),
+        france_gap=reference_gap_reason(indicator=indicator, kind=TerritoryKind.FRANCE),
     )
 
 
@@ -196,7 +203,8 @@ def _outside(
 ) -> tuple[Decimal | None, str]:
     """Value outside QPV = département minus QPV, where the parts allow it."""
     if departement is None or departement.value is None:
-        return None, NO_REFERENCE
+        reason = reference_gap_reason(indicator=indicator, kind=TerritoryKind.DEPARTEMENT)
+        return None, f"valeur hors QPV non disponible : {reason}"
     if qpv.value is None or qpv.partial or qpv.lower_bound:
         return None, "valeur hors QPV non calculable : valeur des QPV incomplète ou non agrégeable"
     caveat = ""

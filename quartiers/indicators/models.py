@@ -18,7 +18,9 @@ from django.db import models
 from quartiers.geography.models import ImportRun
 
 # Shown wherever a withheld value would be (never 0).
-SECRET_LABEL = "secret statistique"  # noqa: S105 - not a password
+from quartiers.shared.formatting import SECRET_LABEL
+
+__all__ = ["SECRET_LABEL"]
 VINTAGE_UNDOCUMENTED = "non documenté"
 PERIOD_UNDOCUMENTED = "non documentée"
 
@@ -106,9 +108,6 @@ class Indicator(models.Model):
 
 
 class IndicatorValueQuerySet(models.QuerySet["IndicatorValue"]):
-    def for_territory(self, kind: str, code: str) -> IndicatorValueQuerySet:
-        return self.filter(territory_kind=kind, territory_code=code)
-
     def of_qpv(self) -> IndicatorValueQuerySet:
         return self.filter(territory_kind=TerritoryKind.QPV)
 

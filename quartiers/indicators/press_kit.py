@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from quartiers.shared.codes import NORD
+
+# The press kit speaks of the Nord only: its figures are never set beside another département's.
+PRESS_KIT_DEPARTEMENT = NORD
+
 PRESS_KIT_SOURCE = "Préfet du Nord, dossier de presse « Engagements Quartiers 2030 », mars 2024"
 COMPAS_NOTE = (
     "chiffres de l'étude COMPAS de juin 2023, « sur la base de l'ancienne géographie 2014 » "
@@ -70,5 +75,8 @@ PRESS_KIT_FIGURES: list[PublishedFigure] = [
 ]
 
 
-def press_kit_figure(key: str) -> PublishedFigure | None:
+def press_kit_figure(key: str, *, departement: str = NORD) -> PublishedFigure | None:
+    """The press kit's figure `key`, for the Nord only (None for any other département)."""
+    if departement != PRESS_KIT_DEPARTEMENT:
+        return None
     return next((f for f in PRESS_KIT_FIGURES if f.key == key), None)

@@ -6,25 +6,40 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
-from quartiers.geography.models import QPV
+from quartiers.geography.models import QPV, Commune
 from quartiers.indicators.aggregation import period_latest
 from quartiers.indicators.models import Indicator, IndicatorValue, TerritoryKind
+from quartiers.indicators.references import Outside, commune_outside, reference_gap_reason
 
 DEFAULT_DEPARTEMENT = "59"
 
 
 def departement_code() -> str:
-    return getattr(settings, "KEY_FIGURES_DEPARTEMENT", DEFAULT_DEPARTEMENT)
+    """KEY_FIGURES_DEPARTEMENT if set, else the département the app is set up for."""
+    return getattr(
+        settings, "KEY_FIGURES_DEPARTEMENT", getattr(settings, "DEPARTEMENT", DEFAULT_DEPARTEMENT)
+    )
 
 
-def departement_qpvs(*, code: str | None = None) -> dict[str, QPV]:
-    """The département's QPV of the current generation, by code."""
+def departement_qpvs(*, code: str | None = None, contours: bool = False) -> dict[str, QPV]:
+    """The département's QPV of the current generation, by code, with their communes (names
+    for the tables). The outlines are loaded only with `contours` (maps): they weigh far
+    more than the rest of the rows."""
     qpvs = QPV.objects.of_generation(settings.QPV_GENERATION).filter(
         departement_code=code or departement_code()
     )
-    return {q.code: q for q in qpvs.prefetch_related("communes")}
+    if not contours:
+        qpvs = qpvs.defer("contour_wkb")
+    communes = Prefetch("communes", queryset=Commune.objects.defer("contour_wkb"))
+    return {q.code: q for q in qpvs.prefetch_related(communes)}
+
+
+def departement_qpv_codes() -> list[str]:
+    """The codes of `departement_qpvs()`, in one light query."""
+    qpvs = QPV.objects.of_generation(settings.QPV_GENERATION)
+    return list(qpvs.filter(departement_code=departement_code()).values_list("code", flat=True))
 
 
 @dataclass(frozen=True)
@@ -40,20 +55,20 @@ class QpvValueRow:
     rank: int | None = None  # 1 = highest value; None under secrecy or without value
 
 
-def ranks_assign(rows: list[QpvValueRow]) -> list[QpvValueRow]:
-    """Sort by value, highest first (secret and missing last); competition ranking (1, 2, 2, 4)."""
-    known = sorted((r for r in rows if r.value is not None), key=lambda r: (-r.value, r.code))
-    others = sorted((r for r in rows if r.value is None), key=lambda r: r.code)
-    ranked: list[QpvValueRow] = []
-    for position, row in enumerate(known, start=1):
-        previous = ranked[-1] if ranked else None
-        rank = previous.rank if previous and previous.value == row.value else position
-        ranked.append(_with_rank(row, rank))
-    return ranked + others
-
-
-def _with_rank(row: QpvValueRow, rank: int | None) -> QpvValueRow:
-    return QpvValueRow(**{**row.__dict__, "rank": rank})
+def ranks_assign(values: dict[str, Decimal | None]) -> list[tuple[str, int | None]]:
+    """(code, rank) sorted by value, highest first (secret and missing last, by code);
+    competition ranking (1, 2, 2, 4)."""
+    known = sorted(
+        ((c, v) for c, v in values.items() if v is not None), key=lambda cv: (-cv[1], cv[0])
+    )
+    others = sorted(c for c, v in values.items() if v is None)
+    ranked: list[tuple[str, int | None]] = []
+    previous: tuple[Decimal, int | None] | None = None
+    for position, (code, value) in enumerate(known, start=1):
+        rank = previous[1] if previous and previous[0] == value else position
+        ranked.append((code, rank))
+        previous = (value, rank)
+    return ranked + [(code, None) for code in others]
 
 
 def indicator_qpv_table(
@@ -65,22 +80,45 @@ def indicator_qpv_table(
     )
     period = period or period_latest(values.values_list("period", flat=True))
     by_code = {v.territory_code: v for v in values.filter(period=period)}
+    return _table_rows(qpvs, by_code, _commune_names(qpvs))
+
+
+def indicators_qpv_tables(
+    *, indicators: list[Indicator], qpvs: dict[str, QPV]
+) -> dict[int, list[QpvValueRow]]:
+    """`indicator_qpv_table` (latest period) of several indicators in two queries: indicator
+    id → its rows."""
+    latest = _latest_periods(indicators=indicators, codes=set(qpvs))
+    values = _peer_values(latest=latest, codes=set(qpvs))
+    names = _commune_names(qpvs)
+    return {i.pk: _table_rows(qpvs, values.get(i.pk, {}), names) for i in indicators}
+
+
+def _commune_names(qpvs: dict[str, QPV]) -> dict[str, str]:
+    return {code: ", ".join(c.name for c in qpv.communes.all()) for code, qpv in qpvs.items()}
+
+
+def _table_rows(
+    qpvs: dict[str, QPV], by_code: dict[str, IndicatorValue], communes: dict[str, str]
+) -> list[QpvValueRow]:
+    values = {code: by_code[code].value if code in by_code else None for code in qpvs}
     rows = []
-    for code, qpv in qpvs.items():
+    for code, rank in ranks_assign(values):
         value = by_code.get(code)
         rows.append(
             QpvValueRow(
                 code=code,
-                name=qpv.name,
-                communes=", ".join(c.name for c in qpv.communes.all()),
+                name=qpvs[code].name,
+                communes=communes[code],
                 value=value.value if value else None,
                 suppressed=bool(value and value.suppressed),
                 source=value.source if value else "",
                 vintage=value.vintage if value else "",
                 period=value.period if value else "",
+                rank=rank,
             )
         )
-    return ranks_assign(rows)
+    return rows
 
 
 @dataclass(frozen=True)
@@ -104,6 +142,8 @@ class QpvCoreIndicator:
     vintage: str
     period: str
     comparisons: list[Comparison] = field(default_factory=list)
+    gaps: list[tuple[str, str]] = field(default_factory=list)  # (territory, why no value)
+    outside: list[Outside] = field(default_factory=list)  # « commune hors QPV »
 
     @property
     def has_value(self) -> bool:
@@ -128,7 +168,10 @@ def qpv_core_indicators(*, qpv: QPV) -> list[QpvCoreIndicator]:
         return []
     latest = _latest_periods(indicators=indicators, codes=peers)
     values = _peer_values(latest=latest, codes=peers)
-    comparisons = _comparisons(indicators=indicators, refs=_references(qpv))
+    refs = _references(qpv)
+    comparisons = _comparisons(indicators=indicators, refs=refs)
+    communes = _commune_values(indicators=indicators, qpv=qpv)
+    by_commune = _qpvs_by_commune(qpv=qpv)
     result = []
     for indicator in indicators:
         table = values.get(indicator.pk, {})
@@ -149,9 +192,64 @@ def qpv_core_indicators(*, qpv: QPV) -> list[QpvCoreIndicator]:
                 vintage=own.vintage if own else "",
                 period=own.period if own else "",
                 comparisons=comparisons.get(indicator.pk, []),
+                gaps=_gaps(indicator, refs, comparisons.get(indicator.pk, [])),
+                outside=commune_outside(
+                    indicator=indicator,
+                    qpv=qpv,
+                    commune_values=communes.get(indicator.pk, {}),
+                    qpv_values=table,
+                    qpvs_by_commune=by_commune,
+                ),
             )
         )
     return result
+
+
+def _gaps(
+    indicator: Indicator, refs: list[tuple[str, str, str]], found: list[Comparison]
+) -> list[tuple[str, str]]:
+    shown = {c.label for c in found}
+    return [
+        (label, reference_gap_reason(indicator=indicator, kind=kind))
+        for kind, _code, label in refs
+        if label not in shown
+    ]
+
+
+def _commune_values(
+    *, indicators: list[Indicator], qpv: QPV
+) -> dict[int, dict[str, IndicatorValue]]:
+    """Indicator id → commune code → its latest value, for the QPV's communes."""
+    rows = IndicatorValue.objects.filter(
+        indicator__in=indicators,
+        territory_kind=TerritoryKind.COMMUNE,
+        territory_code__in=[c.insee_code for c in qpv.communes.all()],
+    )
+    grouped: dict[int, dict[str, list[IndicatorValue]]] = {}
+    for row in rows:
+        grouped.setdefault(row.indicator_id, {}).setdefault(row.territory_code, []).append(row)
+    return {
+        pk: {code: _latest_row(found) for code, found in by_code.items()}
+        for pk, by_code in grouped.items()
+    }
+
+
+def _latest_row(rows: list[IndicatorValue]) -> IndicatorValue:
+    latest = period_latest(r.period for r in rows)
+    return next(r for r in rows if r.period == latest)
+
+
+def _qpvs_by_commune(*, qpv: QPV) -> dict[str, list[QPV]]:
+    """Commune code → the QPV (current generation) lying at least partly in it."""
+    codes = [c.insee_code for c in qpv.communes.all()]
+    found: dict[str, list[QPV]] = {}
+    for other in (
+        QPV.objects.of_generation(qpv.generation).filter(communes__insee_code__in=codes).distinct()
+    ):
+        for code in other.commune_codes:
+            if code in codes:
+                found.setdefault(code, []).append(other)
+    return found
 
 
 def _latest_periods(*, indicators: list[Indicator], codes: set[str]) -> dict[int, str]:
@@ -214,8 +312,7 @@ def _comparisons(
 
 
 def _comparison(label: str, rows: list[IndicatorValue]) -> Comparison:
-    latest = period_latest(r.period for r in rows)
-    row = next(r for r in rows if r.period == latest)
+    row = _latest_row(rows)
     return Comparison(
         label=label,
         value=row.value,
@@ -243,3 +340,10 @@ def reference_comparisons(
 ) -> list[Comparison]:
     """The latest value of `indicator` for each (kind, code, label) territory that has one."""
     return _comparisons(indicators=[indicator], refs=refs).get(indicator.pk, [])
+
+
+def references_comparisons(
+    *, indicators: list[Indicator], refs: list[tuple[str, str, str]]
+) -> dict[int, list[Comparison]]:
+    """`reference_comparisons` of several indicators in one query: indicator id → them."""
+    return _comparisons(indicators=indicators, refs=refs)

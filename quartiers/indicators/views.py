@@ -8,13 +8,18 @@ from django.urls import reverse
 
 from quartiers.core.pagecache import public_page
 from quartiers.indicators.aggregation import aggregation_method, indicator_aggregate
-from quartiers.indicators.chart_builders import indicator_chart, key_figures_charts
-from quartiers.indicators.charts import Chart, chart_csv, chart_svg
+from quartiers.indicators.chart_builders import (
+    indicator_chart,
+    key_figures_charts,
+    population_trends,
+)
 from quartiers.indicators.evaluation import CONSECUTIVE_RULE
 from quartiers.indicators.exports import indicator_table_csv
 from quartiers.indicators.keyfigures import key_figures_compute
 from quartiers.indicators.models import Indicator
 from quartiers.indicators.selectors import departement_qpvs, indicator_qpv_table
+from quartiers.shared.charts import Chart, chart_csv, chart_svg
+from quartiers.shared.sorting import SortColumn, sort_from
 
 
 def _svg(chart: Chart) -> HttpResponse:
@@ -43,6 +48,14 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+INDICATOR_SORT = (
+    SortColumn("rang", value=lambda row: row.rank),
+    SortColumn("qpv", value=lambda row: row.name),
+    SortColumn("communes", value=lambda row: row.communes),
+    SortColumn("valeur", value=lambda row: None if row.suppressed else row.value),
+)
+
+
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     indicator = get_object_or_404(
         Indicator.objects.select_related("numerator", "denominator"), code=code
@@ -50,13 +63,15 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     qpvs = departement_qpvs()
     rows = indicator_qpv_table(indicator=indicator, qpvs=qpvs)
     chart = indicator_chart(indicator=indicator, rows=rows)
+    sort = sort_from(request.GET, INDICATOR_SORT, default="rang", anchor="indicator-table")
     return render(
         request,
         "indicators/indicator_detail.html",
         {
             "title": indicator.label,
             "indicator": indicator,
-            "rows": rows,
+            "rows": sort.rows(rows),
+            "sort": sort,
             "ranked_count": sum(1 for r in rows if r.value is not None),
             "secret_count": sum(1 for r in rows if r.suppressed),
             "aggregate": indicator_aggregate(indicator=indicator, qpv_codes=list(qpvs)),
@@ -87,13 +102,19 @@ def indicator_export(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 def key_figures(request: HttpRequest) -> HttpResponse:
     figures = key_figures_compute()
     charts = key_figures_charts(figures=figures)
+    trends = population_trends(figures=figures)
     return render(
         request,
         "indicators/key_figures.html",
         {
             "title": "Chiffres clés",
             "kf": figures,
-            "charts": [(chart, chart_svg(chart)) for chart in charts.values()],
+            "charts": [
+                (chart, chart_svg(chart))
+                for chart in charts.values()
+                if not chart.slug.startswith("population-")
+            ],
+            "trends": [(trend, chart_svg(trend.chart)) for trend in trends],
             "breadcrumb": [("Chiffres clés", None)],
         },
     )

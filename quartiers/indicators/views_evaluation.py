@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from quartiers.contracts.models import Contract
 from quartiers.indicators.chart_builders import contract_chart
-from quartiers.indicators.charts import chart_csv, chart_svg
 from quartiers.indicators.choropleth import choropleth_compute, choropleth_document
 from quartiers.indicators.contract_sets import contract_scorecard
 from quartiers.indicators.exports import scorecard_csv
 from quartiers.indicators.models import Indicator
+from quartiers.shared.charts import chart_csv, chart_svg
 
 GEOJSON = "application/geo+json; charset=utf-8"
 

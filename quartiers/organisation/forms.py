@@ -99,3 +99,44 @@ class CommitmentForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("version", None)
         return data
+
+
+class DelegateForm(forms.Form):
+    """A délégué du préfet, their account and what they are assigned (préfecture only)."""
+
+    name = forms.CharField(label="Nom", max_length=150, widget=forms.TextInput(attrs=_INPUT))
+    email = forms.EmailField(
+        label="Courriel", required=False, widget=forms.EmailInput(attrs=_INPUT)
+    )
+    account = forms.ModelChoiceField(
+        label="Compte de connexion",
+        required=False,
+        empty_label="Aucun",
+        queryset=None,
+        widget=forms.Select(attrs=_SELECT),
+        help_text="Un compte au rôle « délégué du préfet »",
+    )
+    contracts = forms.ModelMultipleChoiceField(
+        label="Contrats suivis (tous leurs QPV)",
+        required=False,
+        queryset=Contract.objects.filter(generation=2024).order_by("code"),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    qpvs = forms.ModelMultipleChoiceField(
+        label="QPV suivis (en plus de ceux des contrats)",
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from quartiers.core.models import Role, User
+        from quartiers.geography.models import QPV
+
+        super().__init__(*args, **kwargs)
+        self.fields["account"].queryset = User.objects.filter(
+            role=Role.DELEGATE, is_active=True
+        ).order_by("username")
+        self.fields["qpvs"].queryset = QPV.objects.of_generation(2024).order_by("code")
+        self.fields["contracts"].label_from_instance = lambda c: f"{c.code} — {c.name}"
+        self.fields["qpvs"].label_from_instance = lambda q: f"{q.code} — {q.name}"

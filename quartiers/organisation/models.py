@@ -2,7 +2,7 @@
 délégués du préfet with their territory, and the CONCERTO commitments per contract and theme.
 
 Writes go through `quartiers.organisation.services` (audit trail); rights are decided in
-`quartiers.core.territory`.
+`quartiers.contracts.access`.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class Organisation(models.Model):
 
 class PrefectDelegate(models.Model):
     """One of the 15 délégués du préfet. Territory = assigned QPV + assigned contracts (and,
-    through them, the QPV of those contracts); see `quartiers.core.territory`."""
+    through them, the QPV of those contracts); see `quartiers.contracts.access`."""
 
     name = models.CharField("nom", max_length=150)
     email = models.EmailField("courriel", blank=True)

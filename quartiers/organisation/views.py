@@ -1,6 +1,6 @@
 """Pages: « mon territoire » and the délégués' territories (internal), the CONCERTO
 commitments table (public) with its exports, and the commitment forms (rights checked by
-`quartiers.core.territory`)."""
+`quartiers.core.access`, rules in `quartiers.organisation.access`)."""
 
 from __future__ import annotations
 
@@ -13,25 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from quartiers.contracts.access import delegate_of, territory_of
 from quartiers.contracts.models import Contract
+from quartiers.core.access import Perm, is_prefecture, scope, user_can
 from quartiers.core.audit import audit_for
-from quartiers.core.models import Role
-from quartiers.core.permissions import internal_required, permission_check
-from quartiers.core.territory import (
-    Perm,
-    is_prefecture,
-    role_of,
-    scope_commitments_editable,
-    territory_of,
-    user_can,
-)
-from quartiers.geography.exports import table_response
+from quartiers.core.permissions import permission_check
 from quartiers.organisation.forms import CommitmentFilterForm, CommitmentForm
 from quartiers.organisation.models import Commitment, Organisation, PrefectDelegate
 from quartiers.organisation.selectors import (
     CommitmentFilters,
     commitments_filtered,
-    delegate_list,
+    delegate_rows,
     delegate_territory_page,
 )
 from quartiers.organisation.services import (
@@ -40,6 +32,8 @@ from quartiers.organisation.services import (
     commitment_update,
 )
 from quartiers.organisation.tables import COMMITMENT_COLUMNS, commitment_rows
+from quartiers.shared.exports import table_response
+from quartiers.shared.sorting import SortColumn, sort_from
 
 CONCERTO = "Mission CONCERTO"
 
@@ -62,44 +56,46 @@ def _territory_page(request: HttpRequest, delegate: PrefectDelegate, *, own: boo
             "breadcrumb": crumbs,
             "page": page,
             "own": own,
+            "can_assign": is_prefecture(request.user),
             "today": timezone.localdate(),
         },
     )
 
 
+DELEGATES_ONLY = "Réservé à la préfecture et aux délégués du préfet."
+
+
 def my_territory(request: HttpRequest) -> HttpResponse:
-    role = role_of(request.user)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if is_prefecture(request.user):
         return redirect("organisation:delegate_list")
-    if role != Role.DELEGATE:
+    if not user_can(request.user, Perm.VIEW_INTERNAL, PrefectDelegate):
         raise PermissionDenied("« Mon territoire » est la page des délégués du préfet.")
-    delegate = getattr(request.user, "delegate_profile", None)
+    delegate = delegate_of(request.user)
     if delegate is None:
         raise Http404("Aucun territoire n'est encore attribué à votre compte.")
     return _territory_page(request, delegate, own=True)
 
 
-@internal_required
 def delegate_list_view(request: HttpRequest) -> HttpResponse:
-    if role_of(request.user) == Role.PARTNER:
-        raise PermissionDenied("Réservé à la préfecture et aux délégués du préfet.")
+    if (denied := permission_check(request, Perm.VIEW_INTERNAL, PrefectDelegate)) is not None:
+        return denied
     return render(
         request,
         "organisation/delegate_list.html",
         {
             "title": "Les délégués du préfet",
             "breadcrumb": [("Délégués du préfet", None)],
-            "delegates": delegate_list(),
+            "rows": delegate_rows(),
+            "can_assign": is_prefecture(request.user),
         },
     )
 
 
-@internal_required
 def delegate_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if role_of(request.user) == Role.PARTNER:
-        raise PermissionDenied("Réservé à la préfecture et aux délégués du préfet.")
+    if (denied := permission_check(request, Perm.VIEW_INTERNAL, PrefectDelegate)) is not None:
+        return denied
     delegate = get_object_or_404(PrefectDelegate, pk=pk)
     return _territory_page(request, delegate, own=delegate.user_id == request.user.pk)
 
@@ -119,14 +115,28 @@ def _filters(request: HttpRequest) -> tuple[CommitmentFilterForm, CommitmentFilt
     )
 
 
+COMMITMENT_SORT = (
+    SortColumn("contrat", value=lambda c: c.contract.code),
+    SortColumn("membre", value=lambda c: c.organisation.acronym),
+    SortColumn("thematique", value=lambda c: c.get_theme_display()),
+    SortColumn("engagement", value=lambda c: c.title),
+    SortColumn("echeance", value=lambda c: c.deadline),
+    SortColumn("statut", value=lambda c: c.get_status_display()),
+    SortColumn("avancement", value=lambda c: c.progress),
+)
+
+
 def commitment_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     today = timezone.localdate()
-    commitments = list(commitments_filtered(filters=filters, today=today))
+    sort = sort_from(request.GET, COMMITMENT_SORT, default="contrat", anchor="commitment-table")
+    commitments = sort.rows(commitments_filtered(filters=filters, today=today))
     editable = (
         set(
-            scope_commitments_editable(
-                request.user, Commitment.objects.filter(pk__in=[c.pk for c in commitments])
+            scope(
+                request.user,
+                Perm.EDIT,
+                Commitment.objects.filter(pk__in=[c.pk for c in commitments]),
             ).values_list("pk", flat=True)
         )
         if request.user.is_authenticated
@@ -141,6 +151,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
             "breadcrumb": [(CONCERTO, None)],
             "form": form,
             "commitments": commitments,
+            "sort": sort,
             "editable_ids": editable,
             "can_create": user_can(request.user, Perm.EDIT),
             "members": Organisation.objects.filter(concerto_member=True),
@@ -203,7 +214,7 @@ def _choices(request: HttpRequest) -> tuple[QuerySet, QuerySet]:
         return organisations, contracts
     territory = territory_of(request.user)
     contracts = contracts.filter(pk__in=territory.contract_ids)
-    if role_of(request.user) == Role.PARTNER:
+    if territory.organisation_id is not None:  # a partner: its own organisation
         return organisations.filter(pk=territory.organisation_id), contracts
     return organisations, contracts
 

@@ -1,4 +1,5 @@
-"""PDF rendering of the report with WeasyPrint, offline.
+"""PDF rendering of the report with WeasyPrint, offline, tagged
+(PDF/UA-1: an accessible PDF with its structure tree).
 
 WeasyPrint fetches stylesheets, fonts and images through a URL fetcher; ours serves only
 `data:` URIs and files under the static directories (DSFR's Marianne fonts, our print CSS) and
@@ -27,6 +28,7 @@ FONT_FILES = {
     ("italic", 700): "dsfr/dist/fonts/Marianne-Bold_Italic.woff2",
 }
 PRINT_CSS = "portal/report.css"
+PDF_VARIANT = "pdf/ua-1"
 MIME_TYPES = {
     ".css": "text/css",
     ".woff2": "font/woff2",
@@ -104,7 +106,9 @@ def report_html_print(*, report: ReportData) -> str:
 def report_pdf_render(*, report: ReportData, fetcher: StaticOnlyFetcher | None = None) -> bytes:
     html = report_html_print(report=report)
     fetcher = fetcher or StaticOnlyFetcher()
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
+    # Tagged PDF (PDF/UA-1): structure tree (headings, tables, figures with their captions),
+    # document language and title, so that screen readers read it in order.
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def report_pdf_filename(*, on: date, departement_code: str) -> str:

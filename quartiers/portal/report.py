@@ -17,10 +17,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.db.models import Prefetch
 
 from quartiers.contracts.choices import ActionStatus, ContractStatus
 from quartiers.contracts.models import Action, Contract, ContractQPV
+from quartiers.core.site import departement_name
 from quartiers.geography.models import QPV, ImportRun, NpnruStatus
 from quartiers.indicators.keyfigures import KeyFigures, key_figures_compute
 from quartiers.portal.report_map import ReportMaps, report_maps_build
@@ -111,7 +113,8 @@ class Source:
 class ReportData:
     on: date
     departement_code: str
-    departement_name: str
+    departement_name: str  # « Rhône »
+    departement_of: str  # « du Rhône », « de La Réunion »
     key_figures: KeyFigures
     maps: ReportMaps
     contracts: list[ContractBlock]
@@ -252,7 +255,10 @@ def _sources(data: KeyFigures) -> list[Source]:
     return sources
 
 
-def report_build(*, on: date, departement_code: str = "59") -> ReportData:
+def report_build(*, on: date, departement_code: str | None = None) -> ReportData:
+    """The report of `departement_code` (default: the DEPARTEMENT setting) at the date `on`."""
+    departement_code = departement_code or settings.DEPARTEMENT
+    place = departement_name(code=departement_code)
     key_figures = key_figures_compute(code=departement_code)
     contracts, orphans = _contracts(departement_code=departement_code, on=on)
     programmes = _programmes(on=on)
@@ -262,7 +268,8 @@ def report_build(*, on: date, departement_code: str = "59") -> ReportData:
     return ReportData(
         on=on,
         departement_code=departement_code,
-        departement_name=key_figures.departement.name if key_figures.departement else "",
+        departement_name=place.name,
+        departement_of=place.of,
         key_figures=key_figures,
         maps=report_maps_build(departement_code=departement_code),
         contracts=contracts,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from quartiers.portal.pdf import report_pdf_filename, report_pdf_render
+from quartiers.portal.pdf_cache import report_pdf_get
 from quartiers.portal.report import report_build
 
 EARLIEST = date(2014, 1, 1)
@@ -48,11 +49,26 @@ def report(request: HttpRequest) -> HttpResponse:
     )
 
 
+PREPARING = "Le rapport PDF est en cours de préparation : réessayez dans quelques secondes."
+RETRY_SECONDS = 10
+
+
 @require_GET
 def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The PDF, from the shared cache while the data is unchanged (quartiers/portal/pdf_cache)."""
     on, _error = report_date_parse(request.GET.get("date"))
-    data = report_build(on=on)
-    response = HttpResponse(report_pdf_render(report=data), content_type="application/pdf")
-    filename = report_pdf_filename(on=on, departement_code=data.departement_code)
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+
+    def build() -> tuple[bytes, str]:
+        data = report_build(on=on)
+        filename = report_pdf_filename(on=on, departement_code=data.departement_code)
+        return report_pdf_render(report=data), filename
+
+    cached = report_pdf_get(on=on, build=build)
+    if cached is None:
+        response = HttpResponse(PREPARING, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RETRY_SECONDS)
+        return response
+    response = HttpResponse(cached.content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{cached.filename}"'
+    response["X-Report-Cache"] = cached.state
     return response

@@ -1,4 +1,4 @@
-"""Progress entry form (préfecture staff) and the dispositif list filters."""
+"""Progress entry form (préfecture staff), the dispositif list filters and the dispositif form."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from quartiers.contracts.models import Contract
+from quartiers.core.widgets import DateInput
 from quartiers.geography.models import QPV, Commune
 from quartiers.programmes.choices import DispositifKind
-from quartiers.programmes.models import Measure, ProgressEntry
+from quartiers.programmes.models import Dispositif, Measure, ProgressEntry
 
 
 class ProgressEntryForm(forms.Form):
@@ -99,3 +101,47 @@ class DispositifFilterForm(forms.Form):
             return {}
         self.is_valid()
         return {name: self.cleaned_data.get(name) for name in self.fields}
+
+
+class DispositifForm(forms.ModelForm):
+    """A dispositif on the ground, typed in by the préfecture (instead of /admin/)."""
+
+    class Meta:
+        model = Dispositif
+        fields = ["kind", "name", "commune", "qpvs", "contracts", "start_date", "end_date"]
+        widgets = {
+            "kind": forms.Select(attrs=_select),
+            "name": forms.TextInput(attrs={"class": "fr-input"}),
+            "commune": forms.Select(attrs=_select),
+            "qpvs": forms.CheckboxSelectMultiple,
+            "contracts": forms.CheckboxSelectMultiple,
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = (
+            Commune.objects.filter(qpvs__isnull=False).distinct().order_by("name")
+        )
+        self.fields["commune"].label_from_instance = lambda c: f"{c.name} ({c.insee_code})"
+        self.fields["qpvs"].queryset = QPV.objects.of_generation(2024).order_by("code")
+        self.fields["qpvs"].label_from_instance = lambda q: f"{q.code} — {q.name}"
+        self.fields["contracts"].queryset = Contract.objects.filter(generation=2024).order_by(
+            "code"
+        )
+        self.fields["contracts"].label_from_instance = lambda c: f"{c.code} — {c.name}"
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        commune, qpvs = data.get("commune"), data.get("qpvs") or []
+        elsewhere = [q.code for q in qpvs if commune and commune.insee_code not in q.commune_codes]
+        if elsewhere:
+            self.add_error(
+                "qpvs",
+                f"QPV hors de la commune {commune.name} : {', '.join(elsewhere)}.",
+            )
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "La fin précède le début.")
+        return data

@@ -17,12 +17,7 @@ from django.db import transaction
 
 from quartiers.contracts.models import Contract
 from quartiers.geography.importers.sources import source_open, text_read
-from quartiers.geography.importers.summary import (
-    DRY_RUN_NOTICE,
-    ImportSummary,
-    codes_listed,
-    import_run_record,
-)
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.models import QPV, Commune
 from quartiers.indicators.importers.common import (
     QPV_CODE_RE,
@@ -34,6 +29,7 @@ from quartiers.indicators.importers.common import (
 )
 from quartiers.programmes.choices import DispositifKind
 from quartiers.programmes.models import Dispositif
+from quartiers.shared.imports import ImportSummary, codes_listed, kind_labels_register
 
 COLUMNS = ("kind", "name", "insee_code", "qpv_codes", "contract_codes", "start_date", "end_date")
 REQUIRED = ("kind", "name", "insee_code")
@@ -41,20 +37,9 @@ CONTRACT_CODE_RE = re.compile(r"^CN(\d{3}|02[AB])\d{2}[A-Z]$|^CV\d{1,6}$")
 KIND = "dispositifs"
 
 
-@dataclass
-class DispositifImportSummary(ImportSummary):
-    def __str__(self) -> str:
-        lines = [
-            f"Dispositifs — source : {self.source}",
-            f"  ajoutés : {self.added}, modifiés : {self.changed}, "
-            f"inchangés : {self.unchanged}, supprimés : {self.removed}",
-        ]
-        if self.warnings:
-            lines.append(f"  avertissements ({len(self.warnings)}) :")
-            lines.extend(f"    - {warning}" for warning in self.warnings)
-        if not self.applied:
-            lines.append(f"  {DRY_RUN_NOTICE}")
-        return "\n".join(lines)
+kind_labels_register({KIND: "Dispositifs"})
+# The summary of a dispositifs import: the shared one (its kind's label is registered above).
+DispositifImportSummary = ImportSummary
 
 
 @dataclass
@@ -222,6 +207,10 @@ def dispositifs_import(*, source: str | Path, apply: bool = False) -> Dispositif
             for row in rows:
                 outcome = _row_write(row, import_run_id=run.pk if run else None)
                 setattr(summary, outcome, getattr(summary, outcome) + 1)
+                if outcome != "unchanged":
+                    summary.codes.setdefault(outcome, []).append(
+                        f"{row.name} ({row.commune.insee_code})"
+                    )
             if run is not None:
                 run.counts = summary.counts()
                 run.save(update_fields=["counts"])

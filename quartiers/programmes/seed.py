@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.geography.models import Departement
 from quartiers.indicators.selectors import departement_code
 from quartiers.programmes.choices import Scope
 from quartiers.programmes.models import Measure, Programme
 from quartiers.programmes.seed_data import MEASURES, PRESS_KIT, PROGRAMMES
+from quartiers.shared.imports import ImportRefused
 
 
 @dataclass

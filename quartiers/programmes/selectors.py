@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from quartiers.geography.models import QPV, Commune
 from quartiers.programmes.choices import Direction, TargetMode
 from quartiers.programmes.coverage import Coverage, coverage_compute
 from quartiers.programmes.models import Dispositif, Measure, Programme
@@ -89,7 +90,7 @@ def measures_by_programme(*, today: date) -> list[tuple[Programme, list[MeasureR
 
 
 def dispositif_search(
-    *, kind: str = "", commune: object = None, qpv: object = None
+    *, kind: str = "", commune: Commune | int | None = None, qpv: QPV | int | None = None
 ) -> QuerySet[Dispositif]:
     dispositifs = Dispositif.objects.select_related("commune").prefetch_related("qpvs", "contracts")
     if kind:

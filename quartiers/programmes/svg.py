@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.utils.html import escape
 
-from quartiers.indicators.formatting import number_fr
 from quartiers.programmes.status import Point
+from quartiers.shared.formatting import number_fr
 
 FONT = 'font-family="Marianne, Arial, sans-serif"'
 

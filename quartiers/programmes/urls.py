@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quartiers.programmes import views
+from quartiers.programmes import dispositif_views, views
 
 app_name = "programmes"
 
@@ -19,6 +19,16 @@ urlpatterns = [
         name="measure_trajectory_svg",
     ),
     path("programmes/dispositifs/", views.dispositif_list, name="dispositif_list"),
+    path(
+        "programmes/dispositifs/nouveau/",
+        dispositif_views.dispositif_edit,
+        name="dispositif_create",
+    ),
+    path(
+        "programmes/dispositifs/<int:pk>/modifier/",
+        dispositif_views.dispositif_edit,
+        name="dispositif_edit",
+    ),
     path(
         "programmes/dispositifs/export.<str:fmt>",
         views.dispositif_export,

@@ -11,18 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quartiers.core.access import Perm, user_can
 from quartiers.core.permissions import permission_check
-from quartiers.core.territory import Perm, user_can
-from quartiers.geography.exports import table_response
 from quartiers.programmes import tables
 from quartiers.programmes.choices import NOT_PROVIDED, PRESS_KIT_DECLARED
 from quartiers.programmes.coverage import coverage_compute, scope_qpvs_default
 from quartiers.programmes.forms import DispositifFilterForm, ProgressEntryForm
 from quartiers.programmes.gauges import coverage_gauge, measure_chart, measure_gauge
-from quartiers.programmes.models import Measure, Programme
+from quartiers.programmes.models import Dispositif, Measure, Programme
 from quartiers.programmes.selectors import dispositif_search, measure_row, measures_by_programme
 from quartiers.programmes.services import progress_entry_add
 from quartiers.programmes.svg import trajectory_svg
+from quartiers.shared.exports import table_response
 
 TABLE_FORMATS = ("csv", "xlsx")
 
@@ -116,7 +116,7 @@ def measure_detail(request: HttpRequest, code: str) -> HttpResponse:
 def progress_entry_create(request: HttpRequest, code: str) -> HttpResponse:
     measure = get_object_or_404(Measure, code=code)
     if (denied := permission_check(request, Perm.EDIT, measure)) is not None:
-        return denied  # préfecture staff only (quartiers.core.territory)
+        return denied  # préfecture staff only (quartiers.core.access)
     form = ProgressEntryForm(request.POST, measure=measure)
     if not form.is_valid():
         context = _detail_context(request, measure, form)
@@ -179,6 +179,7 @@ def dispositif_list(request: HttpRequest) -> HttpResponse:
             "declared_label": PRESS_KIT_DECLARED,
             "not_provided": NOT_PROVIDED,
             "exports": _exports("dispositif_export", request),
+            "can_edit": user_can(request.user, Perm.EDIT, Dispositif()),
         },
     )
 

@@ -1,10 +1,18 @@
-"""Turn the Nord geocoder-tester addresses into addok's JSON-lines import format.
+"""Turn the real Nord addresses of ``adresses/`` into addok's JSON-lines import format.
 
 Standard library only: it runs with the addok virtualenv's Python (no project dependency).
 
-Input: ``adresses/adresses_nord_geocoder_tester.csv`` (source, query, housenumber, street,
-postcode, city, lon, lat; WGS84) and ``referentiel/communes_nord_2024.csv`` +
-``contours/communes-59-nord.geojson`` to fill the city and its INSEE code (``citycode``).
+Input (WGS84), about 1,460 addresses:
+- ``adresses/adresses_nord_geocoder_tester.csv`` (source, query, housenumber, street, postcode,
+  city, lon, lat): the Nord rows with coordinates of the three geocoder-tester files;
+- ``adresses/adresses_nord_equipements_combined.csv`` (source, nom, adresse, code_postal,
+  code_insee, commune, lon, lat…): collèges and France services, the two other files of the
+  folder put together.
+The other files of the folder are the raw sources of those two (see PROVENANCE.md): reading
+them too would index the same addresses twice. A CSV file of the folder that is neither read
+nor a known source stops the build, so a new address file is never silently left out.
+``referentiel/communes_nord_2024.csv`` + ``contours/communes-59-nord.geojson`` fill the city
+and its INSEE code (``citycode``).
 
 Output, one JSON document per line, as the BAN feeds addok:
 - ``street`` documents with their ``housenumbers`` ({number: {lat, lon}}), grouped by
@@ -147,14 +155,52 @@ def _parse_query(query: str) -> tuple[str, str, str]:
     return "", "", head
 
 
+READ = ("adresses_nord_geocoder_tester.csv", "adresses_nord_equipements_combined.csv")
+SOURCES = (
+    "geocoder_tester_nordpasdecalais_test_addresses.csv",
+    "geocoder_tester_nordpasdecalais_test_postal_relays_addresses.csv",
+    "geocoder_tester_nordpasdecalais_test_public_buildings_addresses.csv",
+    "colleges_nord_education_nationale.csv",
+    "france_services_nord_20240801.csv",
+)
+
+
+def address_rows(data_dir: Path) -> list[dict[str, str]]:
+    """Every address with coordinates, as (query, housenumber, street, postcode, city, lon,
+    lat) texts, with an ``id`` naming its file and line."""
+    folder = data_dir / "adresses"
+    unknown = sorted(p.name for p in folder.glob("*.csv") if p.name not in READ + SOURCES)
+    if unknown:
+        sys.exit(f"build_index.py: fichiers d'adresses non pris en compte : {', '.join(unknown)}")
+    rows: list[dict[str, str]] = []
+    with open(folder / READ[0], encoding="utf-8") as f:
+        for line, row in enumerate(csv.DictReader(f), start=2):
+            rows.append({**row, "id": f"tester_{line}"})
+    with open(folder / READ[1], encoding="utf-8") as f:
+        for line, row in enumerate(csv.DictReader(f), start=2):
+            if not row["lon"] or not row["lat"]:
+                continue
+            rows.append(
+                {
+                    "id": f"equipement_{line}",
+                    "query": f"{row['adresse']} {row['code_postal']} {row['commune']}",
+                    "housenumber": "",
+                    "street": "",
+                    "postcode": row["code_postal"],
+                    "city": row["commune"],
+                    "lon": row["lon"],
+                    "lat": row["lat"],
+                }
+            )
+    return rows
+
+
 def documents(data_dir: Path) -> list[dict]:
     communes = Communes(data_dir)
     streets: dict[tuple[str, str, str], dict] = {}
     docs: list[dict] = []
-    path = data_dir / "adresses" / "adresses_nord_geocoder_tester.csv"
-    with open(path, encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    for i, row in enumerate(rows, start=2):
+    for row in address_rows(data_dir):
+        i = row["id"]
         lon, lat = float(row["lon"]), float(row["lat"])
         postcode = row["postcode"]
         number, street, place = row["housenumber"], row["street"], ""

@@ -9,7 +9,6 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from quartiers.contracts.digest import milestone_digest_send
 from quartiers.contracts.models import Action, Contract
 from quartiers.contracts.services import (
     ActionConflict,
@@ -18,6 +17,7 @@ from quartiers.contracts.services import (
     milestone_add,
 )
 from quartiers.core.models import Role, User
+from quartiers.organisation.digest import milestone_digest_send
 from tests.contracts.conftest import TODAY
 
 

@@ -33,7 +33,12 @@ def action(contracts, prefecture_agent) -> Action:
     return action_create(
         contract=Contract.objects.get(code="CN05908M"),
         user=prefecture_agent,
-        values={"title": "Aides au permis de conduire", "theme": "emploi", "is_priority": True},
+        values={
+            "title": "Aides au permis de conduire",
+            "theme": "emploi",
+            "is_priority": True,
+            "lead_name": "Camille Cheffe",
+        },
     )
 
 

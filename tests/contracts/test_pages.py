@@ -227,6 +227,7 @@ def test_agent_creates_priority_actions_up_to_three_through_the_form(
                 "title": f"Priorité {n}",
                 "theme": "emploi",
                 "is_priority": "on",
+                "lead_name": "Camille Cheffe",
                 "status": "to_start",
                 "progress": 0,
             },
@@ -238,6 +239,7 @@ def test_agent_creates_priority_actions_up_to_three_through_the_form(
             "title": "Priorité 4",
             "theme": "emploi",
             "is_priority": "on",
+            "lead_name": "Camille Cheffe",
             "status": "to_start",
             "progress": 0,
         },
@@ -276,3 +278,17 @@ def test_delegate_cannot_change_themes(demo, client, prefect_delegate):
     client.force_login(prefect_delegate)
     response = client.post(reverse("contracts:themes", args=["CN05908M"]), {"themes": ["emploi"]})
     assert response.status_code == 403
+
+
+def test_the_gantt_month_labels_tell_june_from_july(demo, client, prefecture_agent):
+    import re
+
+    client.force_login(prefecture_agent)
+    page = client.get(reverse("contracts:follow_up") + "?toutes=on").content.decode()
+    labels = re.findall(r'class="q-gantt__month"[^>]*>([^<]+)<', page)
+    assert labels
+    unambiguous = {
+        "jan.", "fév.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+        "nov.", "déc.",
+    }  # fmt: skip
+    assert {label.rsplit(" ", 1)[0] for label in labels} <= unambiguous, labels

@@ -6,7 +6,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from quartiers.contracts.choices import ContractStatus, SignatoryStatus
 from quartiers.contracts.models import Action, Contract
@@ -14,6 +16,7 @@ from quartiers.contracts.services import (
     ContractRuleError,
     PriorityLimitError,
     action_create,
+    action_update,
     contract_transition,
     milestone_add,
     milestone_update,
@@ -139,10 +142,16 @@ def test_database_also_refuses_a_fourth_priority_rank(demo, prefecture_agent):
             theme="sante",
             is_priority=True,
             priority_rank=4,
+            lead_name="Camille Cheffe",
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         Action.objects.create(
-            contract=contract, title="Doublon", theme="sante", is_priority=True, priority_rank=2
+            contract=contract,
+            title="Doublon",
+            theme="sante",
+            is_priority=True,
+            priority_rank=2,
+            lead_name="Camille Cheffe",
         )
 
 
@@ -208,3 +217,45 @@ def test_reimport_after_the_demo_keeps_statuses_and_themes(demo, data_dir):
     assert all(not s.has_changes for s in summaries)
     mel = Contract.objects.get(code="CN05911M")
     assert mel.status == ContractStatus.SIGNED and "egalite_fh" in mel.themes
+
+
+def test_a_priority_action_must_name_its_chef_de_projet(demo, client, prefecture_agent):
+    contract = Contract.objects.get(code="CN05908M")
+    client.force_login(prefecture_agent)
+    url = reverse("contracts:action_create", args=[contract.code])
+    body = {
+        "title": "Sans chef",
+        "theme": "emploi",
+        "is_priority": "on",
+        "status": "to_start",
+        "progress": 0,
+        "lead_name": "   ",
+    }
+    refused = client.post(url, body)
+    assert refused.status_code == 400
+    assert "Une action prioritaire doit nommer son chef de projet." in refused.content.decode()
+    assert not Action.objects.filter(title="Sans chef").exists()
+    with pytest.raises(ValidationError, match="chef de projet"):
+        action_create(
+            contract=contract,
+            user=prefecture_agent,
+            values={"title": "Sans chef", "theme": "emploi", "is_priority": True},
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Action.objects.create(
+            contract=contract, title="Sans chef", theme="emploi", is_priority=True, priority_rank=1
+        )
+    assert not Action.objects.filter(title="Sans chef").exists()
+    ordinary = client.post(url, {**body, "is_priority": "", "title": "Ordinaire sans chef"})
+    assert ordinary.status_code == 302
+    assert Action.objects.get(title="Ordinaire sans chef").lead_name == ""
+
+
+def test_removing_the_chef_de_projet_of_a_priority_action_is_refused(demo, prefecture_agent):
+    action = _action(Contract.objects.get(code="CN05908M"), prefecture_agent, "Prioritaire")
+    with pytest.raises(ValidationError, match="chef de projet"):
+        action_update(
+            action=action, user=prefecture_agent, values={"lead_name": ""}, expected_version=1
+        )
+    action.refresh_from_db()
+    assert (action.lead_name, action.version) == ("Chef de projet (démo)", 1)

@@ -28,12 +28,46 @@ NOT_ALLOWED_GET = ("405",) * 6
 
 
 @dataclass(frozen=True)
+class Write:
+    """A VALID body for a write (built from the world's objects, per place) and what the write
+    changes, read back from the database: the matrix checks that every allowed POST changed
+    it and every refused one (403, 404, login…) left it as it was."""
+
+    body: Callable[[dict[str, Any], str], dict[str, Any]]
+    state: Callable[[dict[str, Any], str], Any]
+    json: bool = False  # the API takes JSON
+    # Run on each role's client before the POST (e.g. a deposit kept in the session).
+    prepare: Callable[[Any, dict[str, Any], str], None] | None = None
+
+
+@dataclass(frozen=True)
 class Case:
     """Expectations of one URL name: per place ("in", "out" or "-"), per method."""
 
     args: Callable[[dict[str, Any], str], dict[str, Any]]
     get: dict[str, tuple[str, ...]]
     post: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    write: Write | None = None
+
+
+# Answers to a POST that mean the write went through.
+WRITTEN = frozenset({"redirect", "200", "201"})
+
+
+def rows(model: Any, **lookups: Any) -> Callable[[dict[str, Any], str], Any]:
+    """A state: every row of `model` matching `lookups` (values may be callables of
+    (world, where)), as sorted tuples of all their fields."""
+
+    def state(world: dict[str, Any], where: str) -> Any:
+        resolved = {k: v(world, where) if callable(v) else v for k, v in lookups.items()}
+        return sorted(map(repr, model.objects.filter(**resolved).values_list()))
+
+    return state
+
+
+def write_case(args, *, get, post, body, state, **options: Any) -> Case:
+    """A form's expectations and its valid body with the state it changes, in one call."""
+    return Case(args=args, get=get, post=post, write=Write(body=body, state=state, **options))
 
 
 def none(world: dict[str, Any], where: str) -> dict[str, Any]:

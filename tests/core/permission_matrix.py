@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.core.matrix import NOT_ALLOWED_GET, Case, none
+from tests.core.matrix import NOT_ALLOWED_GET, Case, none, public
 
 TO_LOGIN = ("login",) * 6
 
@@ -19,6 +19,11 @@ MATRIX: dict[str, Case] = {
     "proconnect_logout_done": Case(
         args=none, get={"-": ("redirect",) * 6}, post={"-": NOT_ALLOWED_GET}
     ),
+    # the footer's mandatory pages: public
+    "legal_notice": public(),
+    "personal_data": public(),
+    "accessibility": public(),
+    "site_map": public(),
 }
 
 

@@ -67,7 +67,7 @@ def test_demo_setup_imports_the_nord_and_a_second_run_changes_nothing(data_dir):
     assert _registry_snapshot() == registry
     assert _accounts_snapshot() == accounts
     assert "ajoutés : 0, modifiés : 0" in second
-    assert "Données du Nord déjà à jour" in second
+    assert "Données du département 59 déjà à jour" in second
     for account in DEMO_ACCOUNTS:
         assert f"{account.username}" in second
     assert second.count("(inchangé)") == len(DEMO_ACCOUNTS)

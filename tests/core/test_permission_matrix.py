@@ -11,6 +11,7 @@ belong to CN05911M (MEL: another délégué, and France Travail's signature refu
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,9 +22,17 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from quartiers.contracts.choices import SignatoryStatus
+from quartiers.contracts.choices import CONTRACT_TRANSITIONS, SignatoryStatus, Theme
 from quartiers.contracts.demo import seed_contracts_demo
-from quartiers.contracts.models import Contract
+from quartiers.contracts.models import (
+    Action,
+    Contract,
+    ContractDocument,
+    ContractStatusChange,
+    FollowUpNote,
+    Milestone,
+    Signatory,
+)
 from quartiers.contracts.services import (
     action_create,
     document_upload,
@@ -37,8 +46,9 @@ from quartiers.indicators.catalogue import catalogue_sync
 from quartiers.indicators.models import Indicator
 from quartiers.organisation.demo import seed_organisation_demo
 from quartiers.organisation.models import Commitment, Organisation, PrefectDelegate
-from quartiers.programmes.models import Measure
+from quartiers.programmes.models import Dispositif, Measure, ProgressEntry
 from quartiers.programmes.seed import seed_programmes_demo
+from tests.bodies import action_body, commitment_body
 from tests.contracts.conftest import TODAY
 from tests.core.matrix import (
     INTERNAL,
@@ -47,12 +57,45 @@ from tests.core.matrix import (
     PUBLIC,
     ROLES,
     STAFF_AND_DELEGATES,
+    WRITTEN,
     Case,
+    Write,
     extensions,
     none,
     public,
+    rows,
+    write_case,
 )
 from tests.helpers import response_close
+
+# Préfecture-only forms (délégués' assignments, dispositifs), posted with a valid body.
+PREFECTURE_GET = ("login", "403", "403", "403", "200", "200")
+PREFECTURE_POST = ("login", "403", "403", "403", "redirect", "redirect")
+
+
+def _dispositif():
+    return Dispositif.objects.get_or_create(
+        kind="pre", name="PRE (matrice)", commune=Commune.objects.get(insee_code="59172")
+    )[0]
+
+
+DISPOSITIF_NEW = "Dispositif de la matrice"
+
+
+def _dispositif_body(world, where, name=DISPOSITIF_NEW):
+    commune = Commune.objects.get(insee_code="59172")
+    return {"kind": "pre", "name": name, "commune": commune.pk, "start_date": "", "end_date": ""}
+
+
+def _delegate_body(world, where):
+    delegate = PrefectDelegate.objects.get(pk=world[f"delegate_{where}"].pk)
+    return {
+        "name": f"{delegate.name} (revu par la matrice)",
+        "email": delegate.email,
+        "account": delegate.user_id or "",
+        "contracts": list(delegate.contracts.values_list("pk", flat=True)),
+        "qpvs": list(delegate.qpvs.values_list("pk", flat=True)),
+    }
 
 
 def fmt(world, where):
@@ -71,9 +114,66 @@ def milestone_pk(world, where):
     return {"pk": world[f"milestone_{where}"].pk}
 
 
-def signatory(world, where):
+def _signatory(world, where):
+    """A signatory whose status may change: not required, not France Travail's refusal."""
     contract = world[f"contract_{where}"]
-    return {"code": contract.code, "pk": contract.signatories.first().pk}
+    return contract.signatories.filter(required=False).exclude(category="france_travail")[0]
+
+
+def signatory(world, where):
+    return {"code": world[f"contract_{where}"].code, "pk": _signatory(world, where).pk}
+
+
+def _contract_of(world, where):
+    return world[f"contract_{where}"]
+
+
+def _action_of(world, where):
+    return world[f"action_{where}"]
+
+
+def _pdf(title: str) -> dict[str, Any]:
+    pdf = SimpleUploadedFile("acte.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+    return {"title": title, "file": pdf}
+
+
+def _transition(world, where):
+    contract = Contract.objects.get(pk=world[f"contract_{where}"].pk)
+    to_status = sorted(CONTRACT_TRANSITIONS[contract.status])[0]
+    return {"to_status": to_status, "on": TODAY.isoformat(), "note": "Matrice"}
+
+
+def _themes(world, where):
+    current = set(world[f"contract_{where}"].themes)
+    return {"themes": [t for t in Theme.values if t not in current][:2]}
+
+
+def _signatory_status(world, where):
+    status = _signatory(world, where).status
+    return {"status": "refused" if status != "refused" else "pending", "signed_on": ""}
+
+
+def _commitment_new(world, where):
+    commitment = world["commitment_in"]
+    return commitment_body(commitment, title="Engagement de la matrice", version="")
+
+
+CONTRACT_WRITES = {
+    "contracts:transition": Write(
+        body=_transition, state=rows(ContractStatusChange, contract=_contract_of)
+    ),
+    "contracts:themes": Write(
+        body=_themes, state=rows(Contract, pk=lambda w, x: w[f"contract_{x}"].pk)
+    ),
+    "contracts:signatory_add": Write(
+        body=lambda w, x: {"category": "commune", "name": "Commune de la matrice"},
+        state=rows(Signatory, contract=_contract_of),
+    ),
+    "contracts:document_upload": Write(
+        body=lambda w, x: _pdf("Acte de la matrice"),
+        state=rows(ContractDocument, contract=_contract_of),
+    ),
+}
 
 
 def commitment_pk(world, where):
@@ -133,8 +233,31 @@ MATRIX: dict[str, Case] = {
     "programmes:progress_entry_create": Case(
         args=lambda w, _: {"code": w["measure"].code},
         get={"-": ("login", "405", "405", "405", "405", "405")},
-        post={"-": ("login", "403", "403", "403", "400", "400")},
+        post={"-": ("login", "403", "403", "403", "redirect", "redirect")},
+        write=Write(
+            body=lambda w, x: {"on": TODAY.isoformat(), "value": "12", "note": "Matrice"},
+            state=rows(ProgressEntry, measure=lambda w, x: w["measure"]),
+        ),
     ),
+    # dispositifs: typed in by the préfecture (create, then edit the matrix's PRE)
+    **{
+        name: write_case(args, get={"-": PREFECTURE_GET}, post={"-": PREFECTURE_POST}, **write)
+        for name, args, write in (
+            (
+                "programmes:dispositif_create",
+                none,
+                {"body": _dispositif_body, "state": rows(Dispositif, name=DISPOSITIF_NEW)},
+            ),
+            (
+                "programmes:dispositif_edit",
+                lambda w, _: {"pk": _dispositif().pk},
+                {
+                    "body": lambda w, x: _dispositif_body(w, x, name="PRE (matrice, revu)"),
+                    "state": rows(Dispositif, pk=lambda w, x: _dispositif().pk),
+                },
+            ),
+        )
+    },
     # contracts: published pages
     "contracts:contract_list": public(),
     "contracts:contract_export": public(fmt),
@@ -150,12 +273,18 @@ MATRIX: dict[str, Case] = {
     "contracts:follow_up": Case(args=none, get={"-": INTERNAL}),
     "contracts:action_export": Case(args=fmt, get={"-": INTERNAL}),
     # contracts: forms
-    "contracts:transition": CONTRACT_POST,
-    "contracts:themes": CONTRACT_POST,
-    "contracts:signatory_add": CONTRACT_POST,
-    "contracts:document_upload": CONTRACT_POST,
+    **{
+        name: Case(args=contract_code, get=CONTRACT_POST.get, post=CONTRACT_POST.post, write=w)
+        for name, w in CONTRACT_WRITES.items()
+    },
     "contracts:signatory_status": Case(
-        args=signatory, get=CONTRACT_POST.get, post=CONTRACT_POST.post
+        args=signatory,
+        get=CONTRACT_POST.get,
+        post=CONTRACT_POST.post,
+        write=Write(
+            body=_signatory_status,
+            state=rows(Signatory, pk=lambda w, x: _signatory(w, x).pk),
+        ),
     ),
     "contracts:action_create": Case(
         args=contract_code,
@@ -164,9 +293,13 @@ MATRIX: dict[str, Case] = {
             "out": ("login", "403", "403", "403", "200", "200"),
         },
         post={
-            "in": ("login", "403", "403", "400", "400", "400"),
-            "out": ("login", "403", "403", "403", "400", "400"),
+            "in": ("login", "403", "403", "redirect", "redirect", "redirect"),
+            "out": ("login", "403", "403", "403", "redirect", "redirect"),
         },
+        write=Write(
+            body=lambda w, x: action_body(title="Nouvelle action de la matrice"),
+            state=rows(Action, contract=_contract_of),
+        ),
     ),
     "contracts:action_edit": Case(
         args=action_pk,
@@ -175,18 +308,40 @@ MATRIX: dict[str, Case] = {
             "out": ("login", "403", "403", "403", "200", "200"),
         },
         post={
-            "in": ("login", "403", "400", "400", "400", "400"),
-            "out": ("login", "403", "403", "403", "400", "400"),
+            "in": ("login", "403", "redirect", "redirect", "redirect", "redirect"),
+            "out": ("login", "403", "403", "403", "redirect", "redirect"),
         },
+        write=Write(
+            body=lambda w, x: action_body(w[f"action_{x}"], progress=45),
+            state=rows(Action, pk=lambda w, x: w[f"action_{x}"].pk),
+        ),
     ),
     "contracts:milestone_add": Case(
-        args=action_pk, get={"in": NOT_ALLOWED_GET, "out": NOT_ALLOWED_GET}, post=ACTION_POST
+        args=action_pk,
+        get={"in": NOT_ALLOWED_GET, "out": NOT_ALLOWED_GET},
+        post=ACTION_POST,
+        write=Write(
+            body=lambda w, x: {"label": "Jalon de la matrice", "due_on": TODAY.isoformat()},
+            state=rows(Milestone, action=_action_of),
+        ),
     ),
     "contracts:note_add": Case(
-        args=action_pk, get={"in": NOT_ALLOWED_GET, "out": NOT_ALLOWED_GET}, post=ACTION_POST
+        args=action_pk,
+        get={"in": NOT_ALLOWED_GET, "out": NOT_ALLOWED_GET},
+        post=ACTION_POST,
+        write=Write(
+            body=lambda w, x: {"written_on": TODAY.isoformat(), "text": "Note de la matrice"},
+            state=rows(FollowUpNote, action=_action_of),
+        ),
     ),
     "contracts:milestone_done": Case(
-        args=milestone_pk, get={"in": NOT_ALLOWED_GET, "out": NOT_ALLOWED_GET}, post=ACTION_POST
+        args=milestone_pk,
+        get={"in": NOT_ALLOWED_GET, "out": NOT_ALLOWED_GET},
+        post=ACTION_POST,
+        write=Write(
+            body=lambda w, x: {"done_on": TODAY.isoformat()},
+            state=rows(Milestone, pk=lambda w, x: w[f"milestone_{x}"].pk),
+        ),
     ),
     # organisation: délégués (internal) and CONCERTO (public table, forms by rights)
     "organisation:my_territory": Case(
@@ -197,13 +352,34 @@ MATRIX: dict[str, Case] = {
         args=lambda w, where: {"pk": w[f"delegate_{where}"].pk},
         get={"in": STAFF_AND_DELEGATES, "out": STAFF_AND_DELEGATES},
     ),
+    "organisation:delegate_create": Case(
+        args=none,
+        get={"-": PREFECTURE_GET},
+        post={"-": PREFECTURE_POST},
+        write=Write(
+            body=lambda w, x: {"name": "Délégué de la matrice", "email": "", "account": ""},
+            state=rows(PrefectDelegate, name="Délégué de la matrice"),
+        ),
+    ),
+    "organisation:delegate_edit": Case(
+        args=lambda w, where: {"pk": w[f"delegate_{where}"].pk},
+        get={"in": PREFECTURE_GET, "out": PREFECTURE_GET},
+        post={"in": PREFECTURE_POST, "out": PREFECTURE_POST},
+        write=Write(
+            body=_delegate_body,
+            state=rows(PrefectDelegate, pk=lambda w, x: w[f"delegate_{x}"].pk),
+        ),
+    ),
+    # « À traiter »: every logged-in role lands there
+    "worklist:todo": Case(args=none, get={"-": ("login", "200", "200", "200", "200", "200")}),
     "organisation:commitment_list": public(),
     "organisation:commitment_export": public(fmt),
     "organisation:commitment_detail": Case(args=commitment_pk, get={"in": PUBLIC, "out": PUBLIC}),
     "organisation:commitment_create": Case(
         args=none,
         get={"-": ("login", "403", "200", "200", "200", "200")},
-        post={"-": ("login", "403", "400", "400", "400", "400")},
+        post={"-": ("login", "403", "redirect", "redirect", "redirect", "redirect")},
+        write=Write(body=_commitment_new, state=rows(Commitment, title="Engagement de la matrice")),
     ),
     "organisation:commitment_edit": Case(
         args=commitment_pk,
@@ -212,9 +388,13 @@ MATRIX: dict[str, Case] = {
             "out": ("login", "403", "403", "403", "200", "200"),
         },
         post={
-            "in": ("login", "403", "400", "400", "400", "400"),
-            "out": ("login", "403", "403", "403", "400", "400"),
+            "in": ("login", "403", "redirect", "redirect", "redirect", "redirect"),
+            "out": ("login", "403", "403", "403", "redirect", "redirect"),
         },
+        write=Write(
+            body=lambda w, x: commitment_body(w[f"commitment_{x}"], progress=55),
+            state=rows(Commitment, pk=lambda w, x: w[f"commitment_{x}"].pk),
+        ),
     ),
 }
 
@@ -299,6 +479,7 @@ def _world_build() -> dict[str, Any]:
                 "title": f"Action de la matrice ({where})",
                 "theme": "emploi",
                 "is_priority": True,
+                "lead_name": "Camille Cheffe",
                 "lead_partner": france_travail,
                 "lead_email": "chef.projet@demo.invalid",
             },
@@ -351,22 +532,72 @@ def _cases() -> Iterator[Any]:
                 yield pytest.param(name, method, where, id=f"{name}-{method}-{where}")
 
 
+def _post(client: Client, url: str, case: Case, world: dict[str, Any], where: str):
+    if case.write is None:
+        return client.post(url, {"matrice": "1"}), None, None
+    if case.write.prepare is not None:
+        case.write.prepare(client, world, where)
+    body = case.write.body(world, where)
+    before = case.write.state(world, where)
+    if case.write.json:
+        response = client.post(url, json.dumps(body), content_type="application/json")
+    else:
+        response = client.post(url, body)
+    return response, before, case.write.state(world, where)
+
+
 @pytest.mark.parametrize(("name", "method", "where"), list(_cases()))
 def test_role_gets_the_expected_answer(world, db, name, method, where):
+    """Every role gets the expected answer; with a valid body, a write that answers success
+    changed the database and a refused one changed nothing."""
     case = MATRIX[name]
     url = reverse(name, kwargs=case.args(world, where))
     expected = (case.get if method == "GET" else case.post)[where]
-    got = []
+    got, wrong_writes = [], []
     for role in ROLES:
         client = Client(raise_request_exception=True)
         if role != "anonymous":
             client.force_login(world["users"][role])
         with transaction.atomic():  # each role sees the same state
-            response = client.get(url) if method == "GET" else client.post(url, {"matrice": "1"})
+            if method == "GET":
+                response, before, after = client.get(url), None, None
+            else:
+                response, before, after = _post(client, url, case, world, where)
             transaction.set_rollback(True)
         response_close(response)  # a FileResponse holds its file open until closed
-        got.append(_outcome(response))
+        outcome = _outcome(response)
+        got.append(outcome)
+        if (
+            method == "POST"
+            and case.write is not None
+            and (before != after) != (outcome in WRITTEN)
+        ):
+            wrong_writes.append(
+                f"{role}: {outcome}, {'changed' if before != after else 'unchanged'}"
+            )
     assert dict(zip(ROLES, got, strict=True)) == dict(zip(ROLES, expected, strict=True)), url
+    assert not wrong_writes, f"{url}: {wrong_writes}"
+
+
+# POSTs that write no business row the matrix can read back (the session only), with the
+# reason. Every other write posts a valid body and reads back what it changed.
+WRITES_WITHOUT_STATE = {
+    "login": "opens a session",
+    "logout": "closes a session",
+    "imports:preview": "a dry run: deposits the file for « Appliquer », writes no row",
+}
+
+
+def test_every_write_posts_a_valid_body_and_reads_what_it_changes():
+    missing = sorted(
+        name
+        for name, case in MATRIX.items()
+        if case.post
+        and any(answer != "405" for answers in case.post.values() for answer in answers)
+        and case.write is None
+        and name not in WRITES_WITHOUT_STATE
+    )
+    assert not missing, f"Écritures sans corps valide ni état relu : {missing}"
 
 
 def test_unknown_objects_give_404_to_the_agent(world, db):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
@@ -20,7 +19,6 @@ from quartiers.core.models import Role, User
 from quartiers.core.oidc.client import (
     OidcInvalid,
     id_token_verify,
-    oidc_cache_clear,
     provider_metadata,
 )
 from quartiers.core.oidc.config import oidc_config
@@ -35,34 +33,9 @@ DEAD_URL = "http://127.0.0.1:9/o"  # the discard port: nothing listens there
 
 
 @pytest.fixture
-def proconnect(settings, oidc_provider):
-    """The app configured for the test provider's ProConnect-like client, with login counters
-    in a memory cache of this process (never the shared file cache)."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "login": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    }
-    from django.core.cache import caches
-
-    caches["login"].clear()
-    for name, value in oidc_provider.app_settings().items():
-        setattr(settings, name, value)
-    oidc_cache_clear()
-    yield oidc_provider
-    caches["login"].clear()
-    oidc_cache_clear()
-
-
-@pytest.fixture
-def agent_browser(oidc_provider) -> Iterator[ProviderBrowser]:
-    browser = ProviderBrowser(oidc_provider)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
 def camille(db) -> User:
-    """The app's account of the agent known to the provider (e-mail in another case)."""
+    """The app's account of the agent known to the provider (e-mail in another case), which an
+    administrator allowed to be linked to ProConnect by its address."""
     return User.objects.create_user(
         username="c.martin",
         email=CAMILLE.email.lower(),
@@ -70,6 +43,7 @@ def camille(db) -> User:
         role=Role.AGENT,
         first_name="Camille",
         last_name="Martin",
+        oidc_link_allowed=True,
     )
 
 
@@ -192,7 +166,7 @@ def test_json_userinfo_and_pkce_log_in_too(client, proconnect, agent_browser, ca
     query = parse_qs(urlsplit(_start(client)).query)
     assert query["code_challenge_method"] == ["S256"]
     response = proconnect_login(client, agent_browser, CAMILLE)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/a-traiter/"
     assert _logged_in_user_id(client) == str(camille.pk)
 
 
@@ -217,7 +191,7 @@ def test_unknown_agent_is_provisioned_without_any_role_in_create_mode(
 ):
     settings.OIDC_PROVISIONING = "create"
     response = proconnect_login(client, agent_browser, DOMINIQUE)
-    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/a-traiter/"
     user = User.objects.get(email=DOMINIQUE.email)
     assert _logged_in_user_id(client) == str(user.pk)
     assert user.role == Role.NONE and not user.is_staff and not user.is_superuser

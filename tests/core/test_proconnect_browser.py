@@ -54,6 +54,7 @@ def test_agent_logs_in_and_out_with_proconnect_in_chromium(
         role=Role.AGENT,
         first_name="Camille",
         last_name="Martin",
+        oidc_link_allowed=True,  # an agent account: an administrator allowed the link
     )
     page.goto(live_server.url + "/connexion/")
     button = page.get_by_test_id("proconnect-button")
@@ -66,7 +67,7 @@ def test_agent_logs_in_and_out_with_proconnect_in_chromium(
     page.fill("#id_username", CAMILLE.username)
     page.fill("#id_password", CAMILLE.password)
     page.get_by_role("button", name="Se connecter au fournisseur").click()
-    page.wait_for_url(live_server.url + "/")
+    page.wait_for_url(live_server.url + "/a-traiter/")  # every role lands on « À traiter »
     assert "Camille Martin" in page.locator("header.fr-header").inner_text()
     assert OidcIdentity.objects.filter(user=camille).exists()
     assert AuditEntry.objects.filter(object_id=str(camille.pk), action=AuditAction.LOGIN).exists()

@@ -11,8 +11,8 @@ import shapely
 from openpyxl import load_workbook
 from shapely.geometry import shape
 
-from quartiers.geography.exports import csv_response, xlsx_response
 from quartiers.geography.tables import COMMUNE_COLUMNS, EPCI_COLUMNS, QPV_COLUMNS
+from quartiers.shared.exports import csv_response, xlsx_response
 
 DANGEROUS = ["=1+2", "+33 3 20 00 00 00", "-2+3", "@SUM(A1)", "\tx"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -72,5 +73,33 @@ def crowded_points(
     return xy[:, 0], xy[:, 1]
 
 
+@pytest.fixture
+def compiled():
+    """The compiled extension (quartiers.georef.native._georef). Missing, it fails the test in
+    CI (CI=true: the install must build it) and skips it elsewhere."""
+    from quartiers.georef import native
+
+    if native.extension is None:
+        message = (
+            "extension compilée absente : `pip install -e .` (make venv) ne l'a pas construite"
+        )
+        if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return native.extension
+
+
+@pytest.fixture(params=["compiled", "numpy"])
+def backend(request, monkeypatch) -> str:
+    """Runs a test with the compiled loops, then with the numpy/shapely fallback."""
+    from quartiers.georef import native
+
+    if request.param == "compiled":
+        request.getfixturevalue("compiled")
+    else:
+        monkeypatch.setattr(native, "extension", None)
+    return request.param
+
+
 # --- Geocoder fixtures (GEOCODER helper): the local addok, a misbehaving BAN server ---------
-from tests.georef.geocoder_conftest import addok_url, flaky_server  # noqa: E402, F401
+from tests.georef.geocoder_conftest import addok_url, flaky_server, geoplateforme  # noqa: E402, F401

@@ -163,3 +163,19 @@ def flaky_server() -> Iterator[FlakyServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# --- the Géoplateforme protocol, served locally over the real addok -------------------------
+
+
+@pytest.fixture(scope="module")
+def geoplateforme(addok_url: str):
+    """A local server of the Géoplateforme protocol (tests/georef/geoplateforme_server.py) over
+    the real local addok, allowing 50 requests/s like the national service."""
+    from tests.georef.geoplateforme_server import geoplateforme_start
+
+    running = geoplateforme_start(addok_url=addok_url, rate=50.0, retry_after_s=5)
+    try:
+        yield running.state
+    finally:
+        running.stop()

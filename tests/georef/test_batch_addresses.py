@@ -32,7 +32,9 @@ def test_an_address_file_is_geocoded_then_located(tmp_path, data_dir, addok_url,
             writer.writerow([row["housenumber"], row["street"], row["postcode"], row["city"]])
         writer.writerow(["", "", "", ""])  # an empty address
     output = tmp_path / "resultat.csv"
-    summary = file_georeference(source=source, output=output, options=BatchOptions())
+    summary = file_georeference(
+        source=source, output=output, options=BatchOptions(column_names="machine")
+    )
     rows = list(csv.DictReader(io.StringIO(output.read_bytes().decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 201 == summary.rows
     located = [r for r in rows if r["lon"]]
@@ -72,7 +74,9 @@ def test_a_full_address_column_is_geocoded_in_one_piece(tmp_path, addok_url, set
     )
     output = tmp_path / "resultat.xlsx"
     summary = file_georeference(
-        source=source, output=output, options=BatchOptions(output_format="xlsx")
+        source=source,
+        output=output,
+        options=BatchOptions(output_format="xlsx", column_names="machine"),
     )
     from openpyxl import load_workbook
 

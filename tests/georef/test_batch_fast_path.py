@@ -7,7 +7,6 @@ import csv
 import numpy as np
 import pytest
 
-from quartiers.geography.exports import FORMULA_PREFIXES as EXPORT_PREFIXES
 from quartiers.georef.batch import BatchOptions, file_georeference
 from quartiers.georef.batch.chunks import Context, block_process, csv_records, rows_process
 from quartiers.georef.batch.columns import columns_detect
@@ -15,6 +14,7 @@ from quartiers.georef.batch.readers import csv_blocks, source_inspect
 from quartiers.georef.batch.results import FORMULA_PREFIXES, positions_locate, qpv_names
 from quartiers.georef.batch.summary import Summary
 from quartiers.georef.contours import WGS84
+from quartiers.shared.exports import FORMULA_PREFIXES as EXPORT_PREFIXES
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,7 @@ def _odd(value: str, rng: np.random.Generator, delimiter: str) -> str:
     return variants[rng.choice(len(variants), p=weights / weights.sum())]
 
 
+@pytest.mark.usefixtures("compiled")
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_fast_path_equals_the_generic_path_on_odd_records(tmp_path, data_dir, delimiter):
     rng = np.random.default_rng(ord(delimiter))
@@ -79,7 +80,7 @@ def test_fast_path_equals_the_generic_path_on_odd_records(tmp_path, data_dir, de
     fast_ctx, slow_ctx = context(), context()
     block = next(csv_blocks(info=info))
     fast, n_fast = block_process(block, fast_ctx)
-    slow, n_slow = rows_process(csv_records(block, delimiter), slow_ctx)
+    slow, n_slow = rows_process(csv_records(block, delimiter, slow_ctx.summary), slow_ctx)
     assert n_fast == n_slow > 3900
     assert b"".join(bytes(piece) for piece in fast) == slow
     assert fast_ctx.summary.to_dict() == slow_ctx.summary.to_dict()

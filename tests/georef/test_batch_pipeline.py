@@ -33,14 +33,18 @@ def _run(tmp_path: Path, text: str, **options) -> tuple[list[list[str]], Summary
     source = tmp_path / "entree.csv"
     source.write_text(text, encoding="utf-8")
     output = tmp_path / "sortie.csv"
-    summary = file_georeference(source=source, output=output, options=BatchOptions(**options))
+    summary = file_georeference(
+        source=source, output=output, options=BatchOptions(column_names="machine", **options)
+    )
     return _read(output), summary
 
 
 def test_nord_addresses_get_the_engines_answer_for_every_row(tmp_path, data_dir):
     source = data_dir / "adresses" / "adresses_nord_geocoder_tester.csv"
     output = tmp_path / "sortie.csv"
-    summary = file_georeference(source=source, output=output, options=BatchOptions())
+    summary = file_georeference(
+        source=source, output=output, options=BatchOptions(column_names="machine")
+    )
     rows = _read(output)
     header, body = rows[0], rows[1:]
     with source.open(encoding="utf-8", newline="") as handle:
@@ -144,7 +148,7 @@ def test_fast_and_generic_paths_write_the_same_bytes(tmp_path, data_dir, newline
     fast_ctx, slow_ctx = context(), context()
     block = next(csv_blocks(info=info))
     fast, n_fast = block_process(block, fast_ctx)
-    slow, n_slow = rows_process(csv_records(block, ","), slow_ctx)
+    slow, n_slow = rows_process(csv_records(block, ",", slow_ctx.summary), slow_ctx)
     assert n_fast == n_slow == 3007
     assert b"".join(bytes(piece) for piece in fast) == slow
     assert fast_ctx.summary.to_dict() == slow_ctx.summary.to_dict()
@@ -161,7 +165,11 @@ def test_xlsx_output_keeps_text_as_text_and_numbers_as_numbers(tmp_path):
     source = tmp_path / "entree.csv"
     source.write_text(f"nom,lon,lat\n=1+1,{ANICHE[0]},{ANICHE[1]}\n", encoding="utf-8")
     output = tmp_path / "sortie.xlsx"
-    file_georeference(source=source, output=output, options=BatchOptions(output_format="xlsx"))
+    file_georeference(
+        source=source,
+        output=output,
+        options=BatchOptions(output_format="xlsx", column_names="machine"),
+    )
     sheet = load_workbook(output, read_only=True).worksheets[0]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:4] == ["nom", "lon", "lat", "qpv_code"]
@@ -181,7 +189,9 @@ def test_xlsx_input_is_georeferenced(tmp_path):
     source = tmp_path / "entree.xlsx"
     workbook.save(source)
     output = tmp_path / "sortie.csv"
-    summary = file_georeference(source=source, output=output, options=BatchOptions())
+    summary = file_georeference(
+        source=source, output=output, options=BatchOptions(column_names="machine")
+    )
     rows = _read(output)
     assert rows[1][:4] == ["1", ANICHE[1], ANICHE[0], "QN05934M"]
     assert rows[2][rows[0].index("remark")] == "ligne 3, colonne « longitude » : vide"
@@ -205,7 +215,9 @@ def test_a_failure_leaves_no_result_offered_as_complete(tmp_path):
 
 def test_summary_counts_and_chart(tmp_path, data_dir):
     source = data_dir / "adresses" / "adresses_nord_geocoder_tester.csv"
-    summary = file_georeference(source=source, output=tmp_path / "s.csv", options=BatchOptions())
+    summary = file_georeference(
+        source=source, output=tmp_path / "s.csv", options=BatchOptions(column_names="machine")
+    )
     _, names = qpv_names(generation=2024)
     svg = summary_chart_svg(summary=summary, names=names)
     top = max(summary.in_by_qpv, key=summary.in_by_qpv.get)

@@ -171,3 +171,21 @@ def test_a_town_only_match_makes_the_qpv_answer_uncertain_but_a_house_number_doe
     )
     assert status[0] == STATUS_UNCERTAIN
     assert status[1] == located.status[1]
+
+
+def test_the_facility_addresses_are_indexed_and_found_where_the_file_puts_them(client, data_dir):
+    # adresses_nord_equipements_combined.csv (collèges, France services): indexed beside the
+    # geocoder-tester rows since the folder holds about 1,460 real addresses.
+    import csv
+
+    path = data_dir / "adresses" / "adresses_nord_equipements_combined.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["lon"] and r["adresse"]]
+    assert len(rows) > 300
+    queries = [AddressQuery(f"{r['adresse']} {r['code_postal']} {r['commune']}") for r in rows]
+    results = [r for page in client.geocode_batch(queries) for r in page]
+    near = sum(
+        res.found and distance_m(res.lon, res.lat, float(r["lon"]), float(r["lat"])) <= 100
+        for r, res in zip(rows, results, strict=True)
+    )
+    assert near >= 0.9 * len(rows)

@@ -156,6 +156,9 @@ def test_django_settings_configure_the_client(settings):
     assert (config.batch_max_rows, config.rate_per_s, config.max_concurrency) == (123, 10.0, 2)
 
 
-def test_the_default_service_is_the_public_national_one():
-    assert GeocoderConfig().base_url == "https://api-adresse.data.gouv.fr"
-    assert GeocoderConfig().rate_per_s == 50.0
+def test_the_default_service_is_the_geoplateforme_kept_under_its_50_requests_a_second():
+    config = GeocoderConfig()
+    assert config.base_url == "https://data.geopf.fr/geocodage"
+    assert config.dialect == "geoplateforme"
+    # A margin under the service's 50/s: 4 threads' scheduling may bunch a few requests.
+    assert config.rate_per_s == 45.0

@@ -1,5 +1,8 @@
 """A job through a real worker process (`manage.py run_huey`), killed with SIGKILL mid-job and
-resumed by a second worker: every input row exactly once, in order.
+resumed by a second worker started right after: the job's page says « reprise en cours » with
+its committed progress meanwhile, the second worker takes the job over at once because its
+holder process is gone (the heartbeat delay is set to an hour: it cannot be what frees the
+job), and the result has every input row exactly once, in order.
 
 Everything runs in subprocesses on a SQLite file of its own (pytest-django's test database is
 in memory, invisible to other processes): migrate, import the Nord QPV, submit the job with
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import signal
 import sqlite3
@@ -28,6 +32,7 @@ pytestmark = pytest.mark.slow
 
 ROWS = 60_000
 MANAGE = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
+CHECKED = {"check": True, "capture_output": True, "text": True}
 
 
 def _state(db: Path, job_id: str) -> tuple[str, int, int | None, int]:
@@ -59,27 +64,41 @@ def _worker(env: dict[str, str], log: Path) -> subprocess.Popen:
         )
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "redis"])
-def test_a_killed_worker_is_resumed_by_another_without_losing_a_row(tmp_path, data_dir, backend):
+def worker_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """Subprocesses on a SQLite file and a huey queue of their own under ``tmp_path``."""
     env = {
         **os.environ,
         "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "HUEY_SQLITE_PATH": str(tmp_path / "huey.sqlite3"),
         "HUEY_NAME": f"test-{uuid.uuid4().hex[:8]}",
-        "GEOREF_JOB_STALE_SECONDS": "2",
-        "GEOREF_JOB_CHUNK_PAUSE_S": "0.05",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        **extra,
     }
-    # The subprocesses share a SQLite file whatever database the suite runs on (the test reads
+    # The subprocesses share a SQLite file whatever database the suite runs on (the tests read
     # the job's state from it directly).
     env.pop("DATABASE_URL", None)
+    return env
+
+
+def _progress(env: dict[str, str], job_id: str) -> dict:
+    code = (
+        "import json; from quartiers.georef.models import GeorefJob; "
+        f"print(json.dumps(GeorefJob.objects.get(pk='{job_id}').progress()))"
+    )
+    out = subprocess.run([*MANAGE, "shell", "-c", code], env=env, **CHECKED).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_a_killed_worker_is_resumed_by_another_without_losing_a_row(tmp_path, data_dir, backend):
+    env = worker_env(tmp_path, GEOREF_JOB_STALE_SECONDS="3600", GEOREF_JOB_CHUNK_PAUSE_S="0.05")
     if backend == "redis":
         if not os.environ.get("REDIS_URL"):
             pytest.skip("REDIS_URL n'est pas défini : pas de serveur Redis pour ce test")
     else:
         env.pop("REDIS_URL", None)
-    run = {"env": env, "check": True, "capture_output": True, "text": True}
+    run = {"env": env, **CHECKED}
     subprocess.run([*MANAGE, "migrate", "-v0"], **run)
     subprocess.run(
         [*MANAGE, "import_qpv", str(data_dir / "qpv" / "qpv2024_nord.geojson"), "--apply"], **run
@@ -106,8 +125,11 @@ def test_a_killed_worker_is_resumed_by_another_without_losing_a_row(tmp_path, da
     status, done, total, attempts = _state(db, job_id)
     assert (status, attempts, total) == ("running", 1, ROWS)
     assert 0 < done < ROWS
+    progress = _progress(env, job_id)
+    assert progress["status_label"] == "reprise en cours" and progress["resuming"]
+    assert progress["percent"] == round(100 * done / ROWS, 1) > 0
 
-    time.sleep(2.5)  # the heartbeat goes stale: the next worker takes the job over at start-up
+    # Started at once (the heartbeat is fresh): it takes the job over at start-up.
     second = _worker(env, log)
     try:
         _wait(lambda: _state(db, job_id)[0] == "done", 180, "second worker")

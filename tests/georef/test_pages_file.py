@@ -23,6 +23,7 @@ URL = "/georeferencer/"
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path) -> Path:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.UPLOAD_TEMP_DIR = tmp_path / "upload-tmp"
     return settings.MEDIA_ROOT
 
 
@@ -80,7 +81,8 @@ def test_a_file_goes_from_upload_to_download(prefecture_agent, points, media):
     assert response.status_code == 302
     job = GeorefJob.objects.get(owner=prefecture_agent)
     assert response["Location"] == f"/georeferencer/{job.id}/"
-    assert not any((media / "georef" / "depots").iterdir())  # the deposit was moved
+    deposits = media.parent / "upload-tmp" / "depots"
+    assert not any(deposits.iterdir())  # the deposit was moved into the job
     page = _text(client.get(response["Location"]))
     assert '<progress id="job-progress"' in page and 'aria-live="polite"' in page
     assert "Annuler le traitement" in page and "js/georef-job.js" in page
@@ -122,7 +124,7 @@ def test_the_columns_can_be_chosen_when_nothing_is_detected(prefecture_agent, po
     rows = list(
         csv.DictReader(io.StringIO(Path(job.output_path).read_text("utf-8-sig")), delimiter=";")
     )
-    assert [r["qpv_code"] or None for r in rows] == list(
+    assert [r["code_qpv"] or None for r in rows] == list(
         points_locate(lon=lon, lat=lat).primary_codes()
     )
 
@@ -187,10 +189,36 @@ def test_an_announced_oversized_upload_is_refused_before_being_read(
     response = _client(prefecture_agent).post(URL, {"fichier": handle})
     assert response.status_code == 413
     assert "Fichier trop volumineux (260 ko) : la limite est de 10 ko" in _text(response)
-    assert not (media / "georef" / "depots").exists()
+    assert not [p for p in media.parent.rglob("*") if p.is_file()]
 
 
 def test_the_upload_form_still_checks_the_csrf_token(prefecture_agent, points):
     client = Client(enforce_csrf_checks=True)
     client.force_login(prefecture_agent)
     assert client.post(URL, {"fichier": _file(*points)}).status_code == 403
+
+
+def test_a_header_below_a_title_line_and_machine_names_can_be_chosen(prefecture_agent, points):
+    lon, lat = points
+    client = _client(prefecture_agent)
+    upload = _file(lon, lat)
+    upload = io.BytesIO(b"Export du registre;;\n" + upload.getvalue())
+    upload.name = "titre.csv"
+    page = _text(client.get(URL))
+    assert "code_qpv" in page and "distance_limite_qpv_m" in page  # the columns, documented
+    response = client.post(URL, {"fichier": upload, "ligne_entete": "2"})
+    columns = _text(client.get(response["Location"]))
+    assert "en-tête ligne 2" in columns and "Colonnes détectées : longitude" in columns
+    client.post(
+        response["Location"],
+        {"generation": "2024", "output_format": "csv", "column_names": "machine"},
+    )
+    job = job_run(job_id=GeorefJob.objects.get(owner=prefecture_agent).id)
+    assert job.options["header_line"] == 2
+    rows = list(
+        csv.DictReader(io.StringIO(Path(job.output_path).read_text("utf-8-sig")), delimiter=";")
+    )
+    assert len(rows) == 300
+    assert [r["qpv_code"] or None for r in rows] == list(
+        points_locate(lon=lon, lat=lat).primary_codes()
+    )

@@ -6,11 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
+from django.core.cache import caches
+from django.test import Client, override_settings
 from django.utils.html import escape
 
-from quartiers.georef.loader import points_locate
-from tests.georef.lookup_cases import addresses_in_qpv, point_inside, point_out_of_every_qpv
+from tests.georef.lookup_cases import (
+    addresses_in_qpv,
+    oracle_locate,
+    point_inside,
+    point_out_of_every_qpv,
+)
 
 pytestmark = pytest.mark.django_db
 URL = "/verifier-une-adresse/"
@@ -42,7 +47,7 @@ def test_an_address_in_a_qpv_is_answered_by_the_server(client, settings, addok_u
     text = _text(response)
     answer = response.context["answer"]
     assert answer.qpv.code == case["code"]
-    assert points_locate(lon=[answer.lon], lat=[answer.lat]).primary_codes()[0] == case["code"]
+    assert oracle_locate(answer.lon, answer.lat).containing == (case["code"],)
     assert f'href="/qpv/{case["code"]}/?generation=2024"' in text
     assert escape(answer.qpv.name) in text
     assert escape(answer.geocoded.label) in text
@@ -91,3 +96,27 @@ def test_an_unreachable_geocoder_asks_for_coordinates(client, settings):
     settings.GEOCODER_BACKOFF_MAX_S = 0.01
     text = _text(client.get(URL, {"adresse": "2 rue Saint-Bernard 59000 Lille"}))
     assert "Service de géocodage indisponible : réessayez ou saisissez des coordonnées." in text
+
+
+@override_settings(API_RATE_PER_MINUTE=3)
+def test_lookups_on_the_page_and_the_api_share_one_limit_per_visitor(client):
+    caches["api_throttle"].clear()
+    lon, lat = point_inside("QN05901M")
+    query = {"lon": f"{lon:.7f}", "lat": f"{lat:.7f}"}
+    visitor = {"REMOTE_ADDR": "198.51.100.20"}
+    assert client.get(URL, query, **visitor).context["answer"].qpv.code == "QN05901M"
+    assert client.get(URL, query, **visitor).status_code == 200
+    api = client.get("/api/georef/point", {"lon": lon, "lat": lat}, **visitor)
+    assert api.status_code == 200
+    # The fourth lookup of the minute, through the page: refused in French, nothing looked up.
+    response = client.get(URL, query, **visitor)
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response.context["answer"] is None
+    assert "Trop de recherches : réessayez dans" in _text(response)
+    # …and the API refuses too: one bucket for both.
+    assert client.get("/api/georef/point", {"lon": lon, "lat": lat}, **visitor).status_code == 429
+    # The empty page is not a lookup; another visitor has its own bucket.
+    assert client.get(URL, **visitor).status_code == 200
+    other = client.get(URL, query, REMOTE_ADDR="198.51.100.21")
+    assert other.context["answer"].qpv.code == "QN05901M"

@@ -11,10 +11,10 @@ import pytest
 
 from quartiers.contracts.importers import contracts_import_nord
 from quartiers.contracts.models import Contract
-from quartiers.grants.choices import ApplicationStatus, BudgetSide, DelegateOpinion, Funder
-from quartiers.grants.demo import demo_siret
+from quartiers.grants.choices import ApplicationStatus, DelegateOpinion, Funder
+from quartiers.grants.demo import CERFA_ASSOCIATION, demo_budget_add, demo_siret
 from quartiers.grants.models import Application, Association, CallForProjects
-from quartiers.grants.services.applications import application_create, budget_line_add
+from quartiers.grants.services.applications import application_create
 from quartiers.grants.services.associations import association_account_link
 from quartiers.grants.services.workflow import application_transition
 
@@ -115,6 +115,13 @@ VALUES = {
     "objectives": "Objectifs.",
     "target_public": "Jeunes de 16 à 25 ans.",
     "theme": "emploi",
+    **CERFA_ASSOCIATION,
+}
+# The legal representative's attestation sur l'honneur, signed when filing.
+ATTESTATION = {
+    "attestation": True,
+    "attestation_name": "Claire Martin",
+    "attestation_role": "présidente",
 }
 
 
@@ -135,42 +142,21 @@ def application_make(
         user=user,
         values={**VALUES, "action_title": title, **values},
     )
-    cost_d, asked_d = Decimal(cost), Decimal(asked)
-    budget_line_add(
+    demo_budget_add(  # the demo seeding's own budget
         application=application,
-        side=BudgetSide.EXPENSE,
-        account="64",
-        label="Salaires",
-        amount=cost_d,
-        user=user,
-    )
-    budget_line_add(
-        application=application,
-        side=BudgetSide.INCOME,
-        account="74",
-        funder=Funder.STATE_FONDS_VERT
+        cost=Decimal(cost),
+        asked=Decimal(asked),
+        state_funder=Funder.STATE_FONDS_VERT
         if values.get("fund") == "fonds_vert"
         else Funder.STATE_BOP147,
-        label="État",
-        amount=asked_d,
         user=user,
     )
-    if cost_d > asked_d:
-        budget_line_add(
-            application=application,
-            side=BudgetSide.INCOME,
-            account="74",
-            funder=Funder.COMMUNE,
-            label="Commune",
-            amount=cost_d - asked_d,
-            user=user,
-        )
     return application
 
 
 def to_committee(application: Application, user=None, today: date = TODAY) -> Application:
     for status, data in (
-        (S.FILED, {}),
+        (S.FILED, ATTESTATION),
         (S.REVIEW, {}),
         (S.DELEGATE_OPINION, {"opinion": DelegateOpinion.FAVOURABLE}),
         (S.COMMITTEE, {"committee_on": date(2025, 2, 12)}),

@@ -20,7 +20,13 @@ from quartiers.grants.services.agreements import (
     tranche_confirm,
 )
 from quartiers.grants.services.workflow import application_transition
-from tests.grants.conftest import application_make, call_make, granted_make, to_committee
+from tests.grants.conftest import (
+    ATTESTATION,
+    application_make,
+    call_make,
+    granted_make,
+    to_committee,
+)
 
 S = ApplicationStatus
 pytestmark = pytest.mark.django_db
@@ -227,9 +233,13 @@ def test_a_late_report_is_flagged_when_the_association_applies_again(asso_a, mel
     assert reports_late(today=date(2025, 6, 30)) == []
     assert reports_late(today=date(2025, 7, 1)) == [old]
     new = application_make(asso_a, call_make(mel, 2026))
-    application_transition(application=new, to_status=S.FILED, user=None, today=date(2025, 12, 1))
+    application_transition(
+        application=new, to_status=S.FILED, user=None, **ATTESTATION, today=date(2025, 12, 1)
+    )
     new.refresh_from_db()
     assert new.late_report_flag == f"{old.reference} (bilan attendu le 30/06/2025)"
     other = application_make(asso_a, call_make(mel, 2026), title="Autre")
-    application_transition(application=other, to_status=S.FILED, user=None, today=date(2025, 6, 1))
+    application_transition(
+        application=other, to_status=S.FILED, user=None, **ATTESTATION, today=date(2025, 6, 1)
+    )
     assert Application.objects.get(pk=other.pk).late_report_flag == ""

@@ -44,6 +44,8 @@ def _step(page, value: str, **fields: str) -> None:
         target = form.locator(f"#etape-{value}-{name}")
         if name == "opinion":
             target.select_option(text)
+        elif name == "attestation":  # the DSFR label covers its checkbox: click the label
+            form.locator(f'label[for="etape-{value}-{name}"]').click()
         else:
             target.fill(text)
     form.locator("button[type=submit]").click()
@@ -72,6 +74,13 @@ def test_an_association_files_and_an_agent_grants(
     page.fill("#id_objectives", "Autonomie dans les démarches en ligne.")
     page.fill("#id_target_public", "Adultes du quartier.")
     page.select_option("#id_theme", "citoyennete")
+    for field, value in (
+        ("association_budget", "85000"),
+        ("staff_volunteers", "12"),
+        ("staff_employees", "2"),
+        ("staff_fte", "1.5"),
+    ):
+        page.fill(f"#id_{field}", value)
     page.click('[data-testid="application-form"] button[type=submit]')
     page.wait_for_load_state()
     assert "Brouillon" in page.locator('[data-testid="status"]').text_content()
@@ -84,7 +93,7 @@ def test_an_association_files_and_an_agent_grants(
     )
     _budget_line(page, "produit", "70", "Participation des usagers", "500,00")
     assert page.locator('[data-testid="budget-problem"]').count() == 0
-    _step(page, "deposee")
+    _step(page, "deposee", attestation="on", attestation_name="Claire Martin")
     assert "Déposée" in page.locator('[data-testid="status"]').text_content()
     application = Application.objects.get(action_title="Ateliers numériques au Pile")
     detail = f"{url}/financements/dossiers/{application.uuid}/"

@@ -123,7 +123,7 @@ def test_the_multi_year_share_is_shown_against_the_50_percent_target(
     )
     client.force_login(prefecture_agent)
     page = client.get("/financements/conventions/?annee=2025").content.decode()
-    assert "50,0 %" in page and "objectif 50 %" in page
+    assert "50,0 %" in page and "objectif au moins 50 %" in page
 
 
 def test_the_fonds_vert_share_in_qpv_is_measured_against_the_departement_total(

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.geography.models import ImportRun
 from quartiers.grants.models import Application, Association
 from quartiers.grants.services.dauphin import COLUMNS, dauphin_import
+from quartiers.shared.imports import ImportRefused
 
 pytestmark = pytest.mark.django_db
 HEADER = ";".join(COLUMNS)

@@ -270,7 +270,8 @@ def test_a_file_of_addresses_gives_the_engines_share_and_is_deleted(
 def test_an_unreachable_geocoder_refuses_the_file_in_french_and_deletes_it(
     client, rows, member_a, asso_a, call_mel, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.UPLOAD_TEMP_DIR = tmp_path / "upload-tmp"
     settings.GEOCODER_URL = closed_port_url()
     application = application_make(asso_a, call_mel)
     body = "adresse\n" + "\n".join(_line(r) for r in rows[:20]) + "\n"
@@ -283,7 +284,7 @@ def test_an_unreachable_geocoder_refuses_the_file_in_french_and_deletes_it(
     page = html.unescape(response.content.decode())
     assert "géocodage impossible pour le moment (service de géocodage indisponible)" in page
     assert "Le fichier a été supprimé." in page
-    assert list((tmp_path / "tmp").iterdir()) == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
     application.refresh_from_db()
     assert application.targeting_measured_at is None
 

@@ -10,7 +10,7 @@ import pytest
 from quartiers.grants.choices import ApplicationStatus
 from quartiers.grants.services.workflow import application_transition
 from quartiers.organisation.models import PrefectDelegate
-from tests.grants.conftest import application_make
+from tests.grants.conftest import ATTESTATION, application_make
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +81,10 @@ def test_an_association_cannot_open_the_staff_pages(client, member_a):
 def test_an_association_edits_its_draft_but_not_once_filed(client, member_a, files):
     own, _ = files
     client.force_login(member_a)
-    response = client.post(f"/financements/dossiers/{own.uuid}/statut/", {"to_status": "deposee"})
+    response = client.post(
+        f"/financements/dossiers/{own.uuid}/statut/",
+        {"to_status": "deposee", "attestation": "on", "attestation_name": "Claire Martin"},
+    )
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.status == ApplicationStatus.FILED
@@ -116,7 +119,9 @@ def test_a_delegate_sees_the_applications_of_their_territory_only(
     delegate = PrefectDelegate.objects.create(user=prefect_delegate)
     delegate.contracts.add(mel)
     for application in files:
-        application_transition(application=application, to_status="deposee", user=None)
+        application_transition(
+            application=application, to_status="deposee", user=None, **ATTESTATION
+        )
         application_transition(application=application, to_status="instruction", user=None)
     client.force_login(prefect_delegate)
     assert client.get(f"/financements/dossiers/{own.uuid}/").status_code == 200

@@ -73,7 +73,8 @@ def test_a_refused_file_is_deleted_too(tmp_path, asso_a, call_mel):
 def test_the_upload_page_measures_then_deletes_the_temporary_file(
     client, data_dir, member_a, asso_a, call_mel, settings, tmp_path
 ):
-    settings.MEDIA_ROOT = tmp_path
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.UPLOAD_TEMP_DIR = tmp_path / "upload-tmp"
     application = application_make(asso_a, call_mel)
     client.force_login(member_a)
     with (data_dir / ADDRESSES).open("rb") as handle:
@@ -84,7 +85,7 @@ def test_the_upload_page_measures_then_deletes_the_temporary_file(
     application.refresh_from_db()
     total, in_qpv, _ = _expected(data_dir / ADDRESSES)
     assert (application.beneficiaries_total, application.beneficiaries_in_qpv) == (total, in_qpv)
-    assert list((tmp_path / "tmp").iterdir()) == []
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
     page = client.get(f"/financements/dossiers/{application.uuid}/").content.decode()
     assert f"{in_qpv} bénéficiaire(s) sur {total}" in page
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from quartiers.core.audit import AuditAction, audit_for
 from quartiers.grants.choices import TRANSITIONS, ApplicationStatus
 from quartiers.grants.services import GrantRefused
 from quartiers.grants.services.applications import budget_line_add
 from quartiers.grants.services.workflow import application_transition
-from tests.grants.conftest import TODAY, application_make, to_committee
+from quartiers.organisation.models import PrefectDelegate
+from tests.grants.conftest import ATTESTATION, TODAY, application_make, to_committee
 
 S = ApplicationStatus
 pytestmark = pytest.mark.django_db
@@ -66,14 +68,15 @@ def test_every_illegal_transition_is_refused_in_french(asso_a, call_mel, start, 
 
 def test_filed_straight_to_granted_is_refused_with_the_next_possible_step(asso_a, call_mel):
     application = application_make(asso_a, call_mel)
-    application_transition(application=application, to_status=S.FILED, user=None)
+    application_transition(application=application, to_status=S.FILED, user=None, **ATTESTATION)
     with pytest.raises(GrantRefused) as error:
         application_transition(
             application=application, to_status=S.GRANTED, user=None, amount_granted=Decimal("1")
         )
     assert str(error.value) == (
         "Transition interdite : une demande « Déposée » ne peut pas passer à « Accordée » "
-        "(étape(s) suivante(s) possible(s) : « En instruction »)."
+        "(étape(s) suivante(s) possible(s) : « En instruction », « Compléments demandés », "
+        "« Refusée »)."
     )
 
 
@@ -88,7 +91,7 @@ def test_an_unbalanced_budget_cannot_be_filed(asso_a, call_mel):
         user=None,
     )
     with pytest.raises(GrantRefused) as error:
-        application_transition(application=application, to_status=S.FILED, user=None)
+        application_transition(application=application, to_status=S.FILED, user=None, **ATTESTATION)
     assert "n'est pas équilibré" in str(error.value)
     assert "écart 500,50" in str(error.value)
     assert "produits insuffisants" in str(error.value)
@@ -118,8 +121,10 @@ def test_a_refusal_needs_its_reason_and_a_grant_its_amount_within_the_request(as
 
 
 def test_the_delegate_opinion_step_records_the_opinion(asso_a, call_mel, prefect_delegate):
+    delegate = PrefectDelegate.objects.create(name="Délégué MEL", user=prefect_delegate)
+    delegate.contracts.add(call_mel.contract)
     application = application_make(asso_a, call_mel)
-    application_transition(application=application, to_status=S.FILED, user=None)
+    application_transition(application=application, to_status=S.FILED, user=None, **ATTESTATION)
     application_transition(application=application, to_status=S.REVIEW, user=None)
     with pytest.raises(GrantRefused, match="avis du délégué"):
         application_transition(
@@ -135,3 +140,23 @@ def test_the_delegate_opinion_step_records_the_opinion(asso_a, call_mel, prefect
     application.refresh_from_db()
     assert application.get_delegate_opinion_display() == "Favorable avec réserves"
     assert application.steps.last().by == prefect_delegate
+
+
+def test_a_delegate_cannot_give_the_opinion_outside_their_territory(
+    asso_a, call_mel, call_dk, prefect_delegate
+):
+    delegate = PrefectDelegate.objects.create(name="Délégué Dunkerque", user=prefect_delegate)
+    delegate.contracts.add(call_dk.contract)
+    application = application_make(asso_a, call_mel)
+    application_transition(application=application, to_status=S.FILED, user=None, **ATTESTATION)
+    application_transition(application=application, to_status=S.REVIEW, user=None)
+    with pytest.raises(PermissionDenied, match="pas le droit"):
+        application_transition(
+            application=application,
+            to_status=S.DELEGATE_OPINION,
+            user=prefect_delegate,
+            opinion="favorable",
+        )
+    application.refresh_from_db()
+    assert application.status == S.REVIEW
+    assert application.delegate_opinion == ""

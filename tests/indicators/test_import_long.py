@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.geography.models import ImportRun
 from quartiers.indicators.importers import indicators_import
 from quartiers.indicators.importers.long import LONG_COLUMNS, LONG_OPTIONAL
 from quartiers.indicators.models import Indicator, IndicatorValue
+from quartiers.shared.imports import ImportRefused
 
 pytestmark = pytest.mark.django_db
 

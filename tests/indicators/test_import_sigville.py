@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.geography.models import ImportRun
 from quartiers.indicators.catalogue import SIGVILLE_COLUMNS
 from quartiers.indicators.importers import indicators_import
 from quartiers.indicators.models import SECRET_LABEL, Indicator, IndicatorValue
+from quartiers.shared.imports import ImportRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -37,7 +37,10 @@ def test_key_figures_page_shows_our_figures_and_the_press_kit_with_sources(clien
     assert "Préfet du Nord, dossier de presse « Engagements Quartiers 2030 », mars 2024" in text
     assert "étude COMPAS de juin 2023" in text
     assert "différent" in text
-    assert "valeur hors QPV non disponible — importez les valeurs de référence" in text
+    assert (
+        "valeur hors QPV non disponible : la source de cet indicateur (SIG Ville) ne donne que"
+        in text
+    )
     assert "dénominateur (population de 15 à 64 ans) inconnu : agrégation impossible" in text
     assert f"60,1{NBSP}%" in text  # social housing rate recomputed over the Nord QPV
 

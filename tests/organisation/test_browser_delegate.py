@@ -38,6 +38,7 @@ def test_delegate_logs_in_marks_a_milestone_done_and_sees_it_on_the_dashboard(
             "title": "Permis de conduire des jeunes (test)",
             "theme": "emploi",
             "is_priority": True,
+            "lead_name": "Camille Cheffe",
         },
     )
     today = timezone.localdate()

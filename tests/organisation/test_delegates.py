@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from quartiers.contracts.access import delegate_territory
 from quartiers.contracts.models import Contract
 from quartiers.contracts.services import action_create, milestone_add
-from quartiers.core.territory import delegate_territory
 from quartiers.geography.models import QPV
 from quartiers.organisation.demo import seed_organisation_demo
 from quartiers.organisation.models import Commitment, Organisation, PrefectDelegate
@@ -61,7 +61,12 @@ def test_my_territory_page_lists_qpv_contracts_actions_and_what_is_late(
     action = action_create(
         contract=Contract.objects.get(code="CN05902M"),
         user=prefecture_agent,
-        values={"title": "Permis de conduire des jeunes", "theme": "emploi", "is_priority": True},
+        values={
+            "title": "Permis de conduire des jeunes",
+            "theme": "emploi",
+            "is_priority": True,
+            "lead_name": "Camille Cheffe",
+        },
     )
     milestone_add(
         action=action,
@@ -100,7 +105,9 @@ def test_prefecture_is_sent_from_my_territory_to_the_list_of_delegates(
     response = client.get(reverse("organisation:my_territory"))
     assert response["Location"] == reverse("organisation:delegate_list")
     html = client.get(reverse("organisation:delegate_list")).content.decode()
-    assert html.count("Délégué·e du préfet démo") == 15
+    assert html.count('data-testid="qpv-count"') == 15
+    # Each name twice: the link to the territory and the « Modifier » link's accessible text.
+    assert html.count("Délégué·e du préfet démo") == 30
 
 
 def test_demo_accounts_are_linked_to_a_delegate_and_to_france_travail(db, data_dir):

@@ -10,10 +10,10 @@ from django.core import mail
 from django.core.management import call_command
 
 from quartiers.contracts.choices import LinkStatus
-from quartiers.contracts.digest import milestone_digests_send
 from quartiers.contracts.models import Action, Contract
 from quartiers.contracts.services import action_create, milestone_add
 from quartiers.geography.models import QPV
+from quartiers.organisation.digest import milestone_digests_send
 from quartiers.organisation.models import PrefectDelegate
 from tests.contracts.conftest import TODAY
 
@@ -162,3 +162,30 @@ def test_command_sends_to_delegates_and_leads_and_keeps_the_to_option(world, cap
     call_command("send_milestone_digest", "--date", TODAY.isoformat(), "--to", "a@demo.invalid")
     assert [m.to for m in mail.outbox] == [["a@demo.invalid"]]
     assert len(_test_labels(mail.outbox[0].body)) == 4
+
+
+def test_the_task_queue_sends_the_weekly_digest_on_mondays_with_absolute_links(world, settings):
+    from datetime import datetime
+
+    from huey.contrib.djhuey import HUEY
+
+    from quartiers.organisation.tasks import milestone_digest_weekly_task
+
+    settings.SITE_URL = "https://quartiers.nord.gouv.fr"
+
+    def due(at: datetime) -> bool:
+        return "milestone_digest_weekly" in {task.name for task in HUEY.read_periodic(at)}
+
+    assert due(datetime(2026, 12, 7, 7, 0))  # a Monday, 7:00
+    assert not due(datetime(2026, 12, 8, 7, 0))  # Tuesday
+    assert not due(datetime(2026, 12, 7, 8, 0))
+    mail.outbox.clear()
+    milestone_digest_weekly_task.call_local()
+    hainaut = next(m for m in mail.outbox if m.to == [world["hainaut"].email])
+    action = Action.objects.get(title="Hainaut sans QPV")
+    assert f"https://quartiers.nord.gouv.fr/contrats/actions/{action.pk}/" in hainaut.body
+    assert "https://quartiers.nord.gouv.fr/contrats/suivi/" in hainaut.body
+    settings.MILESTONE_DIGEST_ENABLED = False
+    mail.outbox.clear()
+    milestone_digest_weekly_task.call_local()
+    assert mail.outbox == []

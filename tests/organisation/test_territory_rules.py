@@ -1,4 +1,4 @@
-"""The rules of `quartiers.core.territory` on the real contracts: délégués' territories
+"""The rules of `quartiers.contracts.access` on the real contracts: délégués' territories
 (including the QPV shared by two contracts), partners' signatures, roles without rights."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from quartiers.contracts.choices import SignatoryStatus
 from quartiers.contracts.models import Contract
 from quartiers.contracts.services import action_create, signatory_status_set
-from quartiers.core.territory import Perm, user_can
+from quartiers.core.access import Perm, user_can
 from quartiers.geography.models import QPV
 from quartiers.organisation.models import Commitment, PrefectDelegate
 

@@ -13,6 +13,10 @@ from tests.core.matrix import NOT_ALLOWED_GET, PUBLIC, Case, none
 MATRIX: dict[str, Case] = {
     "portal:report": Case(args=none, get={"-": PUBLIC}, post={"-": NOT_ALLOWED_GET}),
     "portal:report_pdf": Case(args=none, get={"-": PUBLIC}),
+    # the grants' open data: public
+    "portal:subsidies": Case(args=none, get={"-": PUBLIC}),
+    # public, but 404 for everybody while the grantor's SIRET is not configured (as here)
+    "portal:subsidies_csv": Case(args=none, get={"-": ("404",) * 6}),
 }
 
 

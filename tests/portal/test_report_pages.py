@@ -152,3 +152,57 @@ def test_the_report_pdf_command_writes_the_file(nord_report_data, tmp_path):
 
     assert output.read_bytes().startswith(b"%PDF")
     assert "Rapport au 01/06/2024" in out.getvalue()
+
+
+def _pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_the_pdf_is_built_once_per_data_version_and_rebuilt_after_a_change(
+    client, nord_report_data
+):
+    url = reverse("portal:report_pdf")
+    first = client.get(url, {"date": "2024-04-15"})
+    assert first["X-Report-Cache"] == "MISS"
+    again = client.get(url, {"date": "2024-04-15"})
+    assert again["X-Report-Cache"] == "HIT" and again.content == first.content
+    # Another date is another PDF.
+    assert client.get(url, {"date": "2024-05-02"})["X-Report-Cache"] == "MISS"
+    # A change to the data the report shows: the next request builds it again, with the change.
+    contract = Contract.objects.order_by("pk").first()
+    contract.name = "Contrat renommé pour le test du cache"
+    contract.save()
+    changed = client.get(url, {"date": "2024-04-15"})
+    assert changed["X-Report-Cache"] == "MISS"
+    assert "Contrat renommé pour le test du cache" in _pdf_text(changed.content)
+    assert "Contrat renommé pour le test du cache" not in _pdf_text(first.content)
+
+
+def test_while_another_process_rebuilds_the_pdf_others_get_the_previous_one_or_a_503(
+    client, nord_report_data
+):
+    from django.core.cache import caches
+
+    from quartiers.portal.pdf_cache import LOCK_KEY
+
+    url = reverse("portal:report_pdf")
+    previous = client.get(url, {"date": "2024-04-15"})
+    contract = Contract.objects.order_by("pk").first()
+    contract.name = "Contrat renommé pendant la reconstruction"
+    contract.save()
+    # Another worker holds the rebuild (the lock of the shared store).
+    assert caches["report_pdf"].add(LOCK_KEY, "autre-processus", timeout=60)
+    stale = client.get(url, {"date": "2024-04-15"})
+    assert stale.status_code == 200 and stale["X-Report-Cache"] == "STALE"
+    assert stale.content == previous.content
+    # No earlier PDF of that date: « en cours de préparation », come back later.
+    waiting = client.get(url, {"date": "2024-06-30"})
+    assert waiting.status_code == 503
+    assert int(waiting["Retry-After"]) > 0
+    assert "en cours de préparation" in waiting.content.decode()
+    # The rebuild over, the next request builds the current version.
+    caches["report_pdf"].delete(LOCK_KEY)
+    fresh = client.get(url, {"date": "2024-04-15"})
+    assert fresh["X-Report-Cache"] == "MISS"
+    assert "Contrat renommé pendant la reconstruction" in _pdf_text(fresh.content)

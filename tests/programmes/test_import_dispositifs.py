@@ -8,10 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.geography.models import ImportRun
 from quartiers.programmes.importers import dispositifs_import
 from quartiers.programmes.models import Dispositif
+from quartiers.shared.imports import ImportRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,15 @@ def clean_counters(prefecture_agent, settings):
         **settings.CACHES,
         "login": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
-    for ip in ("127.0.0.1", "10.0.0.9"):
-        login_failures_clear(username="agent", ip=ip)
+
+    def clear() -> None:
+        for ip in ("127.0.0.1", "10.0.0.9"):
+            for username in ("agent", login_throttle.ANY_USERNAME):
+                login_failures_clear(username=username, ip=ip)
+
+    clear()
     yield
-    for ip in ("127.0.0.1", "10.0.0.9"):
-        login_failures_clear(username="agent", ip=ip)
+    clear()
 
 
 def _login(client, password, ip="127.0.0.1"):
@@ -81,3 +85,29 @@ def test_a_successful_login_resets_the_failure_count(client, clean_counters):
     for _ in range(4):
         _login(client, "mauvais")
     assert _login(client, PASSWORD).status_code == 302
+
+
+@pytest.mark.django_db
+def test_many_usernames_from_one_address_lock_that_address(client, clean_counters, settings):
+    """Password spraying: one password tried on many accounts, never 5 on one."""
+    settings.LOGIN_MAX_FAILURES_PER_ADDRESS = 8
+    for number in range(7):
+        response = client.post(
+            "/connexion/",
+            {"username": f"compte{number}", "password": "Printemps2026"},
+            REMOTE_ADDR="10.0.0.9",
+        )
+        assert "Identifiant ou mot de passe incorrect." in response.content.decode()
+    response = client.post(
+        "/connexion/", {"username": "compte7", "password": "x"}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert "Trop de tentatives de connexion infructueuses depuis votre adresse" in (
+        response.content.decode()
+    )
+    # Even a real account with its right password is refused from that address…
+    response = _login(client, PASSWORD, ip="10.0.0.9")
+    assert response.status_code == 200
+    assert "depuis votre adresse : réessayez dans 15 minutes." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    # …and not from another one.
+    assert _login(client, PASSWORD, ip="127.0.0.1").status_code == 302

@@ -1,8 +1,10 @@
 """Actions (priority or ordinary), milestones and follow-up notes.
 
-Two rules live here: at most 3 priority actions per contract (also enforced by the database:
-a unique rank 1–3 per contract), and optimistic concurrency on actions (the edit form carries
-the `version` it was loaded at; a save against a newer version is refused with what changed).
+Rights are checked here on the action as it will be after the write (`action_after`,
+quartiers/contracts/access.py), whatever the view checked before. Two rules live here: at
+most 3 priority actions per contract (also enforced by the database: a unique rank 1–3 per
+contract), and optimistic concurrency on actions (the edit form carries the `version` it was
+loaded at; a save against a newer version is refused with what changed).
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from quartiers.contracts.access import action_after
 from quartiers.contracts.choices import MAX_PRIORITY_ACTIONS, ActionStatus, Theme
 from quartiers.contracts.models import Action, Contract, FollowUpNote, Milestone
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, AuditEntry, audit_for, audit_record, audit_value
 from quartiers.core.pagecache import data_changed
 from quartiers.geography.models import QPV
@@ -101,7 +105,16 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, 
     }
 
 
-def _check(*, contract: Contract, values: dict[str, Any]) -> None:
+LEAD_REQUIRED = "Une action prioritaire doit nommer son chef de projet."
+
+
+def _check(*, contract: Contract, values: dict[str, Any], action: Action | None = None) -> None:
+    if "lead_name" in values:
+        values["lead_name"] = str(values["lead_name"] or "").strip()
+    priority = values.get("is_priority", action.is_priority if action else False)
+    lead = values.get("lead_name", action.lead_name if action else "")
+    if priority and not lead:
+        raise ValidationError({"lead_name": LEAD_REQUIRED})
     progress = values.get("progress", 0)
     if not 0 <= int(progress) <= 100:
         raise ValidationError({"progress": "L'avancement doit être compris entre 0 et 100 %."})
@@ -135,6 +148,8 @@ def _free_rank(*, contract: Contract, exclude: Action | None = None) -> int:
 def action_create(*, contract: Contract, user: Any, values: dict[str, Any]) -> Action:
     """Create an action; `values` uses the keys of ACTION_FIELDS (`qpvs`: QPV objects)."""
     values = {"is_priority": False, "progress": 0, **values}
+    access_require(user, Perm.EDIT, contract)
+    access_require(user, Perm.EDIT, action_after(action=None, contract=contract, values=values))
     _check(contract=contract, values=values)
     qpvs = list(values.pop("qpvs", []))
     with transaction.atomic():
@@ -164,7 +179,9 @@ def _limit_message(contract: Contract) -> str:
     return "Enregistrement concurrent : réessayez."
 
 
-def _conflict_rows(*, action: Action, expected_version: int, yours: dict[str, Any]) -> list:
+def _conflict_rows(
+    *, action: Action, expected_version: int, yours: dict[str, Any]
+) -> list[ConflictRow]:
     """Fields changed by others since `expected_version`, from the audit trail."""
     entries = audit_for(objects=[action]).filter(action=AuditAction.UPDATE)
     changed: dict[str, AuditEntry] = {}
@@ -200,9 +217,13 @@ def action_update(
 ) -> Action:
     """Save the edit form; refuse with ActionConflict when the action moved on meanwhile."""
     contract = action.contract
-    _check(contract=contract, values=values)
+    _check(contract=contract, values=values, action=action)
     with transaction.atomic():
         current = Action.objects.select_for_update().get(pk=action.pk)
+        access_require(user, Perm.EDIT, current)
+        access_require(
+            user, Perm.EDIT, action_after(action=current, contract=contract, values=values)
+        )
         if current.version != expected_version:
             raise ActionConflict(
                 action=current,
@@ -238,6 +259,7 @@ def action_update(
 
 
 def milestone_add(*, action: Action, user: Any, label: str, due_on: date) -> Milestone:
+    access_require(user, Perm.EDIT, action)
     with transaction.atomic():
         milestone = Milestone.objects.create(action=action, label=label, due_on=due_on)
         audit_record(
@@ -268,6 +290,7 @@ def milestone_update(
     done_on: date | None = None,
     clear_done: bool = False,
 ) -> Milestone:
+    access_require(user, Perm.EDIT, milestone)
     if done_on and done_on > timezone.localdate():
         raise ValidationError({"done_on": "La date de réalisation ne peut pas être future."})
     with transaction.atomic():
@@ -294,6 +317,7 @@ def milestone_update(
 def note_add(
     *, action: Action, user: Any, text: str, written_on: date | None = None
 ) -> FollowUpNote:
+    access_require(user, Perm.EDIT, action)
     text = text.strip()
     if not text:
         raise ValidationError({"text": "La note de suivi est vide."})

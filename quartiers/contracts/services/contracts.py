@@ -22,6 +22,7 @@ from quartiers.contracts.choices import (
     Theme,
 )
 from quartiers.contracts.models import Contract, ContractStatusChange, Signatory
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_diff, audit_record, audit_snapshot
 
 CONTRACT_AUDIT_FIELDS = ("status", "signed_on", "amendment_count")
@@ -43,16 +44,19 @@ def contract_transition(
     *, contract: Contract, to_status: str, on: date, user: Any, note: str = ""
 ) -> ContractStatusChange:
     """Move the contract along the workflow, dated; illegal moves are refused in French."""
-    to_status = ContractStatus(to_status)
+    access_require(user, Perm.EDIT, contract)
+    target = ContractStatus(to_status)
     current = ContractStatus(contract.status)
-    if to_status not in CONTRACT_TRANSITIONS[current]:
-        allowed = ", ".join(f"« {s.label} »" for s in sorted(CONTRACT_TRANSITIONS[current]))
+    if target not in CONTRACT_TRANSITIONS[current]:
+        allowed = ", ".join(
+            f"« {ContractStatus(s).label} »" for s in sorted(CONTRACT_TRANSITIONS[current])
+        )
         raise ContractRuleError(
-            f"Passage de « {current.label} » à « {to_status.label} » impossible pour le contrat "
+            f"Passage de « {current.label} » à « {target.label} » impossible pour le contrat "
             f"{contract.code}. "
             + (f"Étape suivante possible : {allowed}." if allowed else "Le contrat est clos.")
         )
-    if to_status == ContractStatus.SIGNED:
+    if target == ContractStatus.SIGNED:
         _signing_check(contract=contract, on=on)
     if contract.signed_on and on < contract.signed_on:
         raise ContractRuleError(
@@ -61,17 +65,17 @@ def contract_transition(
         )
     with transaction.atomic():
         before = audit_snapshot(obj=contract, fields=CONTRACT_AUDIT_FIELDS)
-        contract.status = to_status
-        if to_status == ContractStatus.SIGNED:
+        contract.status = target
+        if target == ContractStatus.SIGNED:
             contract.signed_on = on
-        if to_status == ContractStatus.AMENDED:
+        if target == ContractStatus.AMENDED:
             contract.amendment_count += 1
         contract.version += 1
         contract.save(update_fields=[*CONTRACT_AUDIT_FIELDS, "version"])
         change = ContractStatusChange.objects.create(
             contract=contract,
             from_status=current,
-            to_status=to_status,
+            to_status=target,
             on=on,
             note=note,
             by=user if getattr(user, "is_authenticated", False) else None,
@@ -120,6 +124,7 @@ def signatory_add(
     order: int = 0,
 ) -> Signatory:
     SignatoryCategory(category)
+    access_require(user, Perm.EDIT, contract)
     with transaction.atomic():
         signatory = Signatory.objects.create(
             contract=contract, category=category, name=name, required=required, order=order
@@ -142,6 +147,7 @@ def signatory_status_set(
     *, signatory: Signatory, status: str, signed_on: date | None, user: Any
 ) -> Signatory:
     status = SignatoryStatus(status)
+    access_require(user, Perm.EDIT, signatory)
     contract = signatory.contract
     if status == SignatoryStatus.SIGNED and signed_on is None:
         raise ContractRuleError(f"Indiquez la date à laquelle {signatory.name} a signé.")
@@ -173,6 +179,7 @@ def signatory_status_set(
 
 
 def contract_themes_set(*, contract: Contract, themes: list[str], user: Any) -> Contract:
+    access_require(user, Perm.EDIT, contract)
     cleaned = [Theme(t).value for t in themes]
     with transaction.atomic():
         before = {"themes": [Theme(t).label for t in contract.themes if t in Theme]}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from quartiers.contracts.models import Contract, ContractDocument
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_record
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -24,7 +25,7 @@ def document_max_bytes() -> int:
     return int(getattr(settings, "CONTRACT_DOCUMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def document_check(*, uploaded: UploadedFile) -> str:
+def document_check(*, uploaded: UploadedFile[Any]) -> str:
     """Validate the upload and return its SHA-256."""
     limit = document_max_bytes()
     if uploaded.size is None or uploaded.size == 0:
@@ -52,19 +53,21 @@ def document_check(*, uploaded: UploadedFile) -> str:
 
 
 def document_upload(
-    *, contract: Contract, user: Any, title: str, uploaded: UploadedFile
+    *, contract: Contract, user: Any, title: str, uploaded: UploadedFile[Any]
 ) -> ContractDocument:
+    access_require(user, Perm.EDIT, contract)
     sha256 = document_check(uploaded=uploaded)
-    title = title.strip() or uploaded.name
+    name = cast(str, uploaded.name)  # a .pdf name (document_check)
+    title = title.strip() or name
     with transaction.atomic():
         document = ContractDocument(
             contract=contract,
             title=title,
-            size=uploaded.size,
+            size=cast(int, uploaded.size),
             sha256=sha256,
             uploaded_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        document.file.save(uploaded.name, uploaded, save=False)
+        document.file.save(name, uploaded, save=False)
         document.save()
         audit_record(
             obj=document,

@@ -28,6 +28,7 @@ from quartiers.contracts.services.actions import (
     ConflictRow,
     _milestone_diff,
 )
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, AuditEntry, audit_for, audit_record, audit_value
 
 LABEL_MAX_LENGTH = 250  # Milestone.label
@@ -129,6 +130,7 @@ def milestone_edit(
     Refuses with ValidationError (French, per field) or MilestoneConflict when the milestone
     no longer holds the `loaded` values; writes one audit entry with the changed fields.
     """
+    access_require(user, Perm.EDIT, milestone)
     values = _validated(values)
     with transaction.atomic():
         current = _locked(milestone)
@@ -155,6 +157,7 @@ def milestone_edit(
 def milestone_delete(*, milestone: Milestone, user: Any) -> None:
     """Delete a milestone added by mistake; a milestone already done is part of the action's
     follow-up and is refused (un-mark it first if the done date itself was the mistake)."""
+    access_require(user, Perm.EDIT, milestone)
     with transaction.atomic():
         current = _locked(milestone)
         if current.done_on is not None:

@@ -46,9 +46,10 @@ from quartiers.contracts.services import (
     note_add,
 )
 from quartiers.contracts.tables import ACTION_COLUMNS, action_rows
+from quartiers.core.access import Perm, scope
 from quartiers.core.audit import audit_for
-from quartiers.core.territory import scope_actions
-from quartiers.geography.exports import table_response
+from quartiers.shared.exports import table_response
+from quartiers.shared.sorting import SortColumn, sort_from
 
 
 def _action(pk: int) -> Action:
@@ -327,14 +328,25 @@ def _filters(request: HttpRequest) -> tuple[FollowUpFilterForm, ActionFilters]:
     )
 
 
+FOLLOW_UP_SORT = (
+    SortColumn("contrat", value=lambda a: a.contract.code),
+    SortColumn("action", value=lambda a: a.title),
+    SortColumn("thematique", value=lambda a: a.get_theme_display()),
+    SortColumn("chef", value=lambda a: a.lead_name),
+    SortColumn("statut", value=lambda a: a.get_status_display()),
+    SortColumn("avancement", value=lambda a: a.progress),
+)
+
+
 @internal_required
 def follow_up(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     today = timezone.localdate()
-    actions = scope_actions(request.user, actions_followed(filters=filters))
+    actions = scope(request.user, Perm.VIEW_INTERNAL, actions_followed(filters=filters))
     late, upcoming = milestones_watch(actions=actions, today=today)
     action_list = list(actions)
     bars, months, today_pct = gantt(actions=action_list, today=today)
+    sort = sort_from(request.GET, FOLLOW_UP_SORT, default="contrat", anchor="followed-actions")
     query = request.GET.urlencode()
     return render(
         request,
@@ -347,7 +359,8 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             ],
             "form": form,
             "filters": filters,
-            "actions": action_list,
+            "actions": sort.rows(action_list),
+            "sort": sort,
             "late": late,
             "upcoming": upcoming,
             "days": FOLLOW_UP_DAYS,
@@ -355,8 +368,8 @@ def follow_up(request: HttpRequest) -> HttpResponse:
             "bars": bars,
             "months": months,
             "today_pct": today_pct,
-            "ordinary_count": scope_actions(
-                request.user, Action.objects.filter(is_priority=False)
+            "ordinary_count": scope(
+                request.user, Perm.VIEW_INTERNAL, Action.objects.filter(is_priority=False)
             ).count(),
             "exports": [
                 {
@@ -375,7 +388,7 @@ def action_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in {"csv", "xlsx"}:
         raise Http404("Format d'export inconnu.")
     _, filters = _filters(request)
-    actions = scope_actions(request.user, actions_followed(filters=filters))
+    actions = scope(request.user, Perm.VIEW_INTERNAL, actions_followed(filters=filters))
     return table_response(
         fmt=fmt,
         columns=ACTION_COLUMNS,

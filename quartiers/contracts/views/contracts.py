@@ -25,6 +25,7 @@ from quartiers.contracts.selectors import (
     contract_detail,
     contract_list,
     contract_predecessors,
+    contract_uncertain_qpvs,
 )
 from quartiers.contracts.services import (
     ContractRuleError,
@@ -39,7 +40,11 @@ from quartiers.contracts.services import (
 from quartiers.contracts.tables import CONTRACT_COLUMNS, contract_rows
 from quartiers.core.audit import audit_for
 from quartiers.core.pagecache import public_page
-from quartiers.geography.exports import table_response
+from quartiers.core.site import site_identity
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
+from quartiers.geography.selectors import departement_current
+from quartiers.shared.exports import table_response
+from quartiers.shared.sorting import SortColumn, sort_from
 
 LIST_TITLE = "Contrats de ville « quartiers 2030 »"
 
@@ -48,10 +53,20 @@ def _generation(request: HttpRequest) -> int:
     return 2015 if request.GET.get("generation") == "2015" else 2024
 
 
-@public_page()
+CONTRACT_SORT = (
+    SortColumn("code", value=lambda c: c.code),
+    SortColumn("nom", value=lambda c: c.name),
+    SortColumn("statut", value=lambda c: c.get_status_display()),
+    SortColumn("signature", value=lambda c: c.signed_on or c.signing_planned_on),
+    SortColumn("qpv", value=lambda c: c.qpv_count),
+)
+
+
+@public_page(params=("tri",))
 def contract_list_view(request: HttpRequest) -> HttpResponse:
     generation = _generation(request)
-    contracts = list(contract_list(generation=generation))
+    sort = sort_from(request.GET, CONTRACT_SORT, default="code", anchor="contract-table")
+    contracts = sort.rows(contract_list(generation=generation))
     return render(
         request,
         "contracts/contract_list.html",
@@ -59,8 +74,11 @@ def contract_list_view(request: HttpRequest) -> HttpResponse:
             "title": LIST_TITLE if generation == 2024 else "Contrats de ville 2015–2023",
             "breadcrumb": [("Contrats", None)],
             "contracts": contracts,
+            "sort": sort,
             "generation": generation,
             "shared_total": sum(1 for c in contracts if c.uncertain_count),
+            "uncertain_qpvs": contract_uncertain_qpvs(generation=generation),
+            "departement": departement_current(),
             "exports": [
                 {
                     "label": label,
@@ -227,13 +245,16 @@ def signatory_add_view(request: HttpRequest, code: str) -> HttpResponse:
     return redirect(reverse("contracts:contract_detail", args=[contract.code]) + "#signataires")
 
 
+@upload_limit("CONTRACT_DOCUMENT_MAX_BYTES")
 @require_POST
 def document_upload_view(request: HttpRequest, code: str) -> HttpResponse:
     contract = _contract(code)
     if (denied := edit_required(request, contract)) is not None:
         return denied
     form = DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
+    if refused := upload_refusal(request):
+        messages.error(request, f"Document refusé : {refused}")
+    elif not form.is_valid():
         messages.error(request, "Document refusé : " + _errors(form))
     else:
         try:
@@ -293,7 +314,8 @@ def calendar_ics_view(request: HttpRequest) -> HttpResponse:
         )
         for c in calendar_contracts()
     ]
-    body = calendar_ics(events=events, name="Signature des contrats quartiers 2030 — Nord")
+    name = f"Signature des contrats quartiers 2030 — {site_identity().departement.name}"
+    body = calendar_ics(events=events, name=name)
     response = HttpResponse(body.encode("utf-8"), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendrier-contrats.ics"'
     return response

@@ -1,8 +1,13 @@
 """Which local account a ProConnect identity opens (policy: docs/auth.md, « Comptes »).
 
 1. the identity already linked: the account linked to this issuer + `sub`;
-2. otherwise the one account whose e-mail is the identity's verified e-mail (case-insensitive),
-   which gets linked to the identity;
+2. otherwise the one account whose e-mail is the identity's verified e-mail, which gets linked
+   to the identity. Addresses are compared on casefold(NFKC(address)); an address that NFKC
+   changes (full-width letters, ligatures…) links nothing, nor may the identity's and the
+   account's addresses differ in anything but ASCII letter case. An account holding the
+   administrator or agent role (or staff, superuser) is linked only when an administrator
+   allowed it (`User.oidc_link_allowed`, consumed by the link) and its address is ASCII: a
+   look-alike address at some identity provider never opens a préfecture account;
 3. otherwise an unknown agent: refused (OIDC_PROVISIONING="refuse", the default) or given a new
    account without any role (OIDC_PROVISIONING="create"): public pages only until an
    administrator grants a role and a territory.
@@ -14,6 +19,7 @@ subdomains). Refusals raise `OidcRefused`, whose message is shown to the agent a
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,10 +94,50 @@ def _domain_allowed(domain: str, allowed: tuple[str, ...]) -> bool:
     return any(domain == item or domain.endswith("." + item) for item in allowed)
 
 
+def email_key(email: str) -> str:
+    """The form addresses are compared on."""
+    return unicodedata.normalize("NFKC", email.strip()).casefold()
+
+
+def _privileged(user: User) -> bool:
+    return user.is_superuser or user.is_staff or user.role in {Role.ADMIN, Role.AGENT}
+
+
+def _refuse_unsafe_link(identity: OidcIdentityClaims, account: User) -> None:
+    """Refuses links that a look-alike address or a privileged role make unsafe."""
+    theirs, ours = identity.email.strip(), account.email.strip()
+    stable = all(unicodedata.normalize("NFKC", a) == a for a in (theirs, ours))
+    if not stable or theirs.lower() != ours.lower():
+        raise OidcRefused(
+            f"L'adresse {theirs} transmise par ProConnect ne s'écrit pas exactement comme celle "
+            f"du compte Quartiers 2030 ({ours}) : la liaison est refusée ; {CONTACT}."
+        )
+    if not _privileged(account):
+        return
+    if not account.oidc_link_allowed:
+        raise OidcRefused(
+            f"Le compte Quartiers 2030 de l'adresse {theirs} a des droits d'administration ou "
+            "d'agent : sa première connexion avec ProConnect doit être autorisée par un "
+            f"administrateur ; {CONTACT} (ou connectez-vous avec votre identifiant)."
+        )
+    if not theirs.rsplit("@", 1)[0].isascii():
+        raise OidcRefused(
+            f"L'adresse {theirs} contient des caractères non ASCII : un compte d'administration "
+            f"ou d'agent ne peut pas y être relié ; {CONTACT}."
+        )
+
+
 def _match_by_email(identity: OidcIdentityClaims) -> User | None:
     if not identity.email_verified:
         return None
-    accounts = list(User.objects.filter(email__iexact=identity.email).order_by("pk")[:2])
+    key = email_key(identity.email)
+    # Accounts are few and this runs at an agent's first ProConnect login only: the database's
+    # case-insensitive match knows nothing of Unicode normalisation, Python does.
+    accounts = [
+        user
+        for user in User.objects.exclude(email="").order_by("pk")
+        if email_key(user.email) == key
+    ]
     if len(accounts) > 1:
         raise OidcRefused(
             f"Plusieurs comptes Quartiers 2030 portent l'adresse {identity.email} : la connexion "
@@ -105,6 +151,7 @@ def _match_by_email(identity: OidcIdentityClaims) -> User | None:
             f"Le compte Quartiers 2030 de l'adresse {identity.email} est déjà relié à une autre "
             f"identité ProConnect ; {CONTACT}."
         )
+    _refuse_unsafe_link(identity, account)
     return account
 
 
@@ -182,6 +229,9 @@ def _resolve(*, config: OidcConfig, identity: OidcIdentityClaims) -> tuple[User,
                 )
             user, created = _provision(identity), True
         link = OidcIdentity(user=user, issuer=identity.issuer, sub=identity.sub)
+        if user.oidc_link_allowed:  # an administrator's permission is good for one link
+            User.objects.filter(pk=user.pk).update(oidc_link_allowed=False)
+            user.oidc_link_allowed = False
         if not created:
             audit_record(
                 obj=user,

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.db import transaction
-
 from quartiers.geography.importers.attributes import qpv_attributes_import
 from quartiers.geography.importers.contours import admin_contours_import
 from quartiers.geography.importers.qpv import qpv_import
 from quartiers.geography.importers.referential import referential_import
-from quartiers.geography.importers.summary import ImportRefused, ImportSummary
+from quartiers.shared.imports import ImportRefused, ImportSummary, import_chain
 
 __all__ = [
     "ImportRefused",
@@ -49,8 +47,7 @@ def import_nord_demo(*, data_dir: Path, apply: bool = True) -> list[ImportSummar
     back, so that later steps (QPV attributes) see the rows of earlier ones; nothing is kept.
     """
     files = {name: Path(data_dir) / relative for name, relative in NORD_FILES.items()}
-    summaries: list[ImportSummary] = []
-    with transaction.atomic():
+    with import_chain(apply=apply) as summaries:
         summaries += referential_import(
             departements=files["departements"],
             epcis=files["epcis"],
@@ -74,9 +71,4 @@ def import_nord_demo(*, data_dir: Path, apply: bool = True) -> list[ImportSummar
                 source=files["sigville"], preset="sigville-population", apply=True
             )
         )
-        if not apply:
-            transaction.set_rollback(True)
-    if not apply:
-        for summary in summaries:
-            summary.applied = False
     return summaries

@@ -42,13 +42,10 @@ from typing import Any
 from django.db import transaction
 
 from quartiers.geography.importers.sources import source_open, text_read
-from quartiers.geography.importers.summary import (
-    ImportRefused,
-    ImportSummary,
-    codes_listed,
-    import_run_record,
-)
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.models import QPV, Generation, NpnruEstimate, NpnruStatus
+from quartiers.shared.csvsniff import delimiter_detect
+from quartiers.shared.imports import ImportRefused, ImportSummary, codes_listed
 
 
 def _choice(allowed: list[str], empty: str) -> Callable[[str], Any]:
@@ -130,8 +127,7 @@ PRESETS = {
 
 
 def _reader(text: str) -> csv.DictReader:
-    header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") > header.count(",") else ","
+    delimiter = delimiter_detect(text, candidates=(";", ","))
     return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 

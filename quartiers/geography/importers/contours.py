@@ -27,14 +27,10 @@ from quartiers.geography.importers.geometry import (
 )
 from quartiers.geography.importers.referential import departement_of
 from quartiers.geography.importers.sources import source_open
-from quartiers.geography.importers.summary import (
-    ImportRefused,
-    ImportSummary,
-    codes_listed,
-    import_run_record,
-)
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.importers.vector import vector_read
 from quartiers.geography.models import Arrondissement, Commune, Departement
+from quartiers.shared.imports import ImportRefused, ImportSummary, codes_listed
 
 
 @dataclass(frozen=True)

@@ -38,16 +38,17 @@ from quartiers.geography.importers.geometry import (
     contour_wkb,
     contours_equal,
 )
-from quartiers.geography.importers.sources import source_open
-from quartiers.geography.importers.summary import (
-    ImportRefused,
-    ImportSummary,
-    codes_listed,
-    import_run_record,
+from quartiers.geography.importers.removals import (
+    links_release,
+    protected_text,
+    removals_check,
 )
+from quartiers.geography.importers.sources import source_open
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.importers.vector import RawFeature, VectorLayer, vector_read
 from quartiers.geography.models import EPCI, QPV, Commune, Departement, Generation
 from quartiers.geography.signals import geography_changed
+from quartiers.shared.imports import ImportRefused, ImportSummary, codes_listed
 
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "code": ("code_qp", "code_quartier", "code_qpv", "codeqpv"),
@@ -285,14 +286,13 @@ def plan_apply(*, plan: QpvPlan, lookups: dict[str, Any], generation: int) -> No
     if updated:
         QPV.objects.bulk_update(updated, WRITTEN_FIELDS, batch_size=500)
     if plan.to_remove:
+        ids = [q.pk for q in plan.to_remove]
+        links_release(model=QPV, ids=ids)  # reached only when the removals are forced
         try:
-            QPV.objects.filter(pk__in=[q.pk for q in plan.to_remove]).delete()
+            QPV.objects.filter(pk__in=ids).delete()
         except ProtectedError as exc:
-            codes = sorted(q.code for q in plan.to_remove)
-            raise ImportRefused(
-                f"Import annulé, rien n'a été écrit : des QPV absents du fichier sont encore "
-                f"utilisés ailleurs et ne peuvent pas être supprimés ({codes_listed(codes)})."
-            ) from exc
+            codes = [q.code for q in plan.to_remove]
+            raise ImportRefused(protected_text(exc, codes, "QPV")) from exc
     ids = {q.code: q.id for q in created}
     ids.update({q.code: q.id for q, _ in plan.to_update})
     ids.update(
@@ -330,22 +330,48 @@ def _links_rewrite(codes: list[str], ids: dict[str, int], rows: dict[str, QpvRow
     )
 
 
+def layer_of_departement(*, layer: VectorLayer, departement: str) -> VectorLayer:
+    """The features of one département (its column, else the QPV code), from a national file."""
+    columns = columns_map(layer=layer)
+    kept = []
+    for feature in layer.features:
+        code = _text(feature.properties.get(columns.get("departement_code", "")))
+        code = code or _departement_from_code(_text(feature.properties.get(columns["code"])))
+        if code == departement:
+            kept.append(feature)
+    if not kept:
+        raise ImportRefused(f"{layer.label} : aucun QPV du département {departement}.")
+    return VectorLayer(
+        label=layer.label, crs_name=layer.crs_name, fields=layer.fields, features=kept
+    )
+
+
 def qpv_import(
     *,
     source: str | Path,
     generation: int = Generation.G2024,
     apply: bool = False,
     keep_degenerate: bool = False,
+    force_removals: bool = False,
+    departement: str | None = None,
 ) -> ImportSummary:
     """Validate the whole file, compare with the registry, and write only when `apply`.
 
+    QPV absent from the file are not removed when they are still referenced (contracts,
+    actions, applications, délégués…) or when they are more than IMPORT_MAX_REMOVAL_SHARE of
+    the generation, unless `force_removals` (importers/removals.py).
+
     `keep_degenerate` keeps QPV whose contour has zero area (the simplified national copy has
     three) with an empty contour, listed in the warnings, instead of refusing the file.
+    `departement` keeps only that département's QPV of a national file (the others are
+    neither validated nor removed).
     """
     if generation not in CODE_PATTERNS:
         raise ImportRefused(f"Géographie {generation} inconnue (2024 ou 2015).")
     with source_open(source=source) as src:
         layer = vector_read(path=src.path, label=src.label)
+        if departement:
+            layer = layer_of_departement(layer=layer, departement=departement)
         rows, warnings = rows_validate(
             layer=layer, generation=generation, keep_degenerate=keep_degenerate
         )
@@ -355,17 +381,38 @@ def qpv_import(
         summary.warnings.insert(0, f"Contours reprojetés de {layer.crs_name} vers WGS84.")
     with transaction.atomic():
         plan, lookups = plan_build(rows=rows, generation=generation)
-        summary.added, summary.removed = len(plan.to_create), len(plan.to_remove)
-        summary.changed = len(set(plan.links_to_set) | {r.code for _, r in plan.to_update}) - len(
-            plan.to_create
-        )
+        created = {r.code for r in plan.to_create}
+        changed = (set(plan.links_to_set) | {r.code for _, r in plan.to_update}) - created
+        removed = sorted(q.code for q in plan.to_remove)
+        summary.added, summary.changed, summary.removed = len(created), len(changed), len(removed)
         summary.unchanged = plan.unchanged
+        summary.codes = {"added": sorted(created), "changed": sorted(changed), "removed": removed}
         _missing_warn(summary, rows, lookups)
+        _removals_check(plan, generation, summary, apply=apply, force=force_removals)
         if apply:
             plan_apply(plan=plan, lookups=lookups, generation=generation)
             import_run_record(summary=summary)
             transaction.on_commit(lambda: geography_changed.send(sender=QPV, generation=generation))
     return summary
+
+
+def _removals_check(
+    plan: QpvPlan, generation: int, summary: ImportSummary, *, apply: bool, force: bool
+) -> None:
+    """Refuse dangerous removals (a dry run reports that the import would be refused)."""
+    try:
+        removals_check(
+            model=QPV,
+            removed=[(q.code, q.pk) for q in plan.to_remove],
+            total=QPV.objects.filter(generation=generation).count(),
+            what=f"QPV de la géographie {generation}",
+            force=force,
+            summary=summary,
+        )
+    except ImportRefused as exc:
+        if apply:
+            raise
+        summary.warnings.insert(0, f"Avec --apply, l'import serait refusé. {exc}")
 
 
 def _missing_warn(summary: ImportSummary, rows: list[QpvRow], lookups: dict[str, Any]) -> None:

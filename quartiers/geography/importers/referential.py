@@ -19,18 +19,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
-from quartiers.geography.importers.sources import source_open, text_read
-from quartiers.geography.importers.summary import ImportRefused, ImportSummary, import_run_record
+from quartiers.geography.importers.removals import removals_check
+from quartiers.geography.importers.sources import json_read, source_open, text_read
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.importers.sync import ForeignKey, TableDiff, table_diff, table_write
 from quartiers.geography.importers.vector import vector_read
 from quartiers.geography.models import EPCI, Arrondissement, Commune, Departement, EpciKind
+from quartiers.shared.imports import ImportRefused, ImportSummary
 
 COMMUNE_COLUMNS = (
     "code_insee",
@@ -52,14 +53,9 @@ def departement_of(insee_code: str) -> str:
     return insee_code[:3] if insee_code.startswith("97") else insee_code[:2]
 
 
-def _json_list(path: Path, label: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
-    text = text_read(path=path, label=label)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportRefused(
-            f"{label}, ligne {exc.lineno}, colonne {exc.colno} : JSON illisible ({exc.msg})."
-        ) from exc
+def json_list_read(*, path: Path, label: str, keys: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """A JSON list of objects, each with the non-empty `keys`, else refused in French."""
+    data = json_read(path=path, label=label)
     if not isinstance(data, list):
         raise ImportRefused(f"{label} : une liste JSON d'objets était attendue.")
     for number, item in enumerate(data, start=1):
@@ -72,7 +68,7 @@ def _json_list(path: Path, label: str, keys: tuple[str, ...]) -> list[dict[str, 
 
 
 def departements_read(*, path: Path, label: str) -> dict[str, dict[str, Any]]:
-    rows = _json_list(path, label, ("code", "nom"))
+    rows = json_list_read(path=path, label=label, keys=("code", "nom"))
     return {
         str(r["code"]): {"name": str(r["nom"]), "region_code": str(r.get("region") or "")}
         for r in rows
@@ -80,7 +76,13 @@ def departements_read(*, path: Path, label: str) -> dict[str, dict[str, Any]]:
 
 
 def epcis_read(*, path: Path, label: str, vintage: str) -> tuple[dict[str, dict], list[str]]:
-    rows = _json_list(path, label, ("code", "nom", "type"))
+    rows = json_list_read(path=path, label=label, keys=("code", "nom", "type"))
+    return epcis_parse(rows=rows, label=label, vintage=vintage)
+
+
+def epcis_parse(
+    *, rows: list[dict[str, Any]], label: str, vintage: str
+) -> tuple[dict[str, dict], list[str]]:
     wanted, warnings = {}, []
     kinds = set(EpciKind.values)
     for number, r in enumerate(rows, start=1):
@@ -115,9 +117,20 @@ def _cell_int(value: str, where: str) -> int | None:
     return number
 
 
-def communes_read(*, path: Path, label: str, vintage: str) -> dict[str, dict[str, Any]]:
+def communes_read(
+    *,
+    path: Path,
+    label: str,
+    vintage: str,
+    departement: str | None = None,
+    population_column: str = "population_municipale",
+) -> dict[str, dict[str, Any]]:
+    """Communes of the file; with `departement`, only that département's rows (national file)."""
     reader = csv.DictReader(io.StringIO(text_read(path=path, label=label), newline=""))
-    missing = [c for c in COMMUNE_COLUMNS if c not in (reader.fieldnames or [])]
+    expected = [c if c != "population_municipale" else population_column for c in COMMUNE_COLUMNS]
+    if departement:
+        expected.append("departement")
+    missing = [c for c in expected if c not in (reader.fieldnames or [])]
     if missing:
         raise ImportRefused(
             f"{label}, ligne 1 : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}."
@@ -125,6 +138,8 @@ def communes_read(*, path: Path, label: str, vintage: str) -> dict[str, dict[str
     wanted: dict[str, dict[str, Any]] = {}
     for row in reader:
         line = reader.line_num
+        if departement and (row["departement"] or "").strip() != departement:
+            continue
 
         def where(column: str, line: int = line) -> str:
             return f"{label}, ligne {line}, colonne « {column} »"
@@ -137,7 +152,7 @@ def communes_read(*, path: Path, label: str, vintage: str) -> dict[str, dict[str
         siren = (row["siren_epci"] or "").strip()
         if siren and not _SIREN.match(siren):
             raise ImportRefused(f"{where('siren_epci')} : SIREN « {siren} » invalide.")
-        population = _cell_int(row["population_municipale"] or "", where("population_municipale"))
+        population = _cell_int(row[population_column] or "", where(population_column))
         postcodes = [p for p in (row["codes_postaux"] or "").split("|") if p.strip()]
         wanted[code] = {
             "name": (row["nom"] or "").strip(),
@@ -198,8 +213,11 @@ def referential_import(
     arrondissement_names: str | Path | None = None,
     vintage: str = "2024",
     apply: bool = False,
+    force_removals: bool = False,
 ) -> list[ImportSummary]:
-    """Import the four referential tables in one transaction; one summary per table."""
+    """Import the four referential tables in one transaction; one summary per table.
+    Removals of referenced rows, or of too many, are refused unless `force_removals`
+    (importers/removals.py)."""
     summaries: dict[str, ImportSummary] = {}
     with source_open(source=departements) as src:
         dep_wanted = departements_read(path=src.path, label=src.label)
@@ -216,8 +234,31 @@ def referential_import(
         with source_open(source=arrondissement_names) as src:
             names = arrondissement_names_read(path=src.path, label=src.label)
             summaries["arrondissements"].source += f" + {src.label}"
+    return referential_write(
+        summaries=summaries,
+        dep_wanted=dep_wanted,
+        epci_wanted=epci_wanted,
+        commune_wanted=commune_wanted,
+        arrondissement_names=names,
+        apply=apply,
+        force_removals=force_removals,
+    )
+
+
+def referential_write(
+    *,
+    summaries: dict[str, ImportSummary],
+    dep_wanted: dict[str, dict[str, Any]],
+    epci_wanted: dict[str, dict[str, Any]],
+    commune_wanted: dict[str, dict[str, Any]],
+    arrondissement_names: dict[str, str],
+    apply: bool,
+    force_removals: bool = False,
+) -> list[ImportSummary]:
+    """Compare the read rows with the registry and write them (when `apply`), atomically.
+    Removals of referenced rows, or of too many, are refused unless `force_removals`."""
     arr_wanted = _arrondissements_wanted(
-        commune_wanted, names, summaries["arrondissements"].warnings
+        commune_wanted, arrondissement_names, summaries["arrondissements"].warnings
     )
     covered = {c["departement__insee_code"] for c in commune_wanted.values()}
     unknown = (
@@ -232,12 +273,39 @@ def referential_import(
         diffs = _diffs(dep_wanted, arr_wanted, epci_wanted, commune_wanted, covered)
         for kind, diff in diffs.items():
             diff.summary_fill(summaries[kind])
+            _removals_check(diff, kind, summaries[kind], apply=apply, force=force_removals)
+        for diff in diffs.values():
             if apply:
                 table_write(diff)
         if apply:
             for summary in summaries.values():
                 import_run_record(summary=summary)
     return [summaries[k] for k in ("departements", "arrondissements", "epci", "communes")]
+
+
+REMOVED_WHAT = {"arrondissements": "arrondissements", "epci": "EPCI", "communes": "communes"}
+
+
+def _removals_check(
+    diff: TableDiff, kind: str, summary: ImportSummary, *, apply: bool, force: bool
+) -> None:
+    if kind not in REMOVED_WHAT or not diff.removed:
+        return
+    model, key = diff.model, diff.key
+    removed = list(model.objects.filter(**{f"{key}__in": diff.removed}).values_list(key, "id"))
+    try:
+        removals_check(
+            model=model,
+            removed=removed,
+            total=model.objects.count(),
+            what=REMOVED_WHAT[kind],
+            force=force,
+            summary=summary,
+        )
+    except ImportRefused as exc:
+        if apply:
+            raise
+        summary.warnings.insert(0, f"Avec --apply, l'import serait refusé. {exc}")
 
 
 def _diffs(dep_wanted, arr_wanted, epci_wanted, commune_wanted, covered) -> dict[str, TableDiff]:

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
 
-from quartiers.geography.importers.summary import ImportRefused
+from quartiers.shared.imports import ImportRefused
 
 # Default download limit: the official national QPV files are a few tens of MB.
 DEFAULT_MAX_DOWNLOAD_BYTES = 500 * 1024 * 1024
@@ -127,3 +129,13 @@ def text_decode(*, data: bytes, label: str) -> str:
 
 def text_read(*, path: Path, label: str) -> str:
     return text_decode(data=path.read_bytes(), label=label)
+
+
+def json_read(*, path: Path, label: str) -> Any:
+    """Parsed JSON; a syntax error is refused with its line and column, in French."""
+    try:
+        return json.loads(text_read(path=path, label=label))
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(
+            f"{label}, ligne {exc.lineno}, colonne {exc.colno} : JSON illisible ({exc.msg})."
+        ) from exc

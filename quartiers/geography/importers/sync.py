@@ -13,7 +13,8 @@ from typing import Any
 
 from django.db import models
 
-from quartiers.geography.importers.summary import ImportSummary
+from quartiers.geography.importers.removals import protected_text
+from quartiers.shared.imports import ImportRefused, ImportSummary
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,11 @@ class TableDiff:
     def summary_fill(self, summary: ImportSummary) -> ImportSummary:
         summary.added, summary.changed = len(self.added), len(self.changed)
         summary.unchanged, summary.removed = len(self.unchanged), len(self.removed)
+        summary.codes = {
+            "added": sorted(self.added),
+            "changed": sorted(self.changed),
+            "removed": list(self.removed),
+        }
         return summary
 
 
@@ -85,4 +91,8 @@ def table_write(diff: TableDiff) -> None:
         fields = sorted({name for code in diff.changed for name in values(code)})
         model.objects.bulk_update(list(objects.values()), fields, batch_size=500)
     if diff.removed:
-        model.objects.filter(**{f"{key}__in": diff.removed}).delete()
+        try:
+            model.objects.filter(**{f"{key}__in": diff.removed}).delete()
+        except models.ProtectedError as exc:
+            what = str(model._meta.verbose_name_plural)
+            raise ImportRefused(protected_text(exc, diff.removed, what)) from exc

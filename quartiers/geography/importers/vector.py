@@ -33,7 +33,7 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from quartiers.geography.importers.sources import text_decode
-from quartiers.geography.importers.summary import ImportRefused
+from quartiers.shared.imports import ImportRefused
 
 WGS84 = "WGS84"
 LAMBERT93 = "Lambert-93 (EPSG:2154)"

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from quartiers.core.pagecache import public_page
 from quartiers.geography import tables
-from quartiers.geography.exports import EXPORT_FORMATS, geojson_response, table_response
 from quartiers.geography.forms import CommuneFilterForm, EPCIFilterForm, QPVFilterForm
 from quartiers.geography.mapdata import epci_geometry, geometry_load, geometry_to_geojson
 from quartiers.geography.selectors import (
@@ -19,6 +18,8 @@ from quartiers.geography.selectors import (
     qpv_search,
 )
 from quartiers.geography.views.common import page_get, query_without_page, request_generation
+from quartiers.shared.exports import EXPORT_FORMATS, geojson_response, table_response
+from quartiers.shared.sorting import SortColumn, sort_from
 
 
 def _export_links(request: HttpRequest, url_name: str) -> list[dict[str, str]]:
@@ -68,10 +69,18 @@ def _qpv_filtered(request: HttpRequest) -> tuple[QPVFilterForm, int, QuerySet]:
     return form, generation, qpvs
 
 
-@public_page(params=("q", "commune", "epci", "arrondissement", "npnru", "page"))
+QPV_SORT = (
+    SortColumn("code", fields=("code",)),
+    SortColumn("nom", value=lambda qpv: qpv.name),
+    SortColumn("population", fields=("population",)),
+)
+
+
+@public_page(params=("q", "commune", "epci", "arrondissement", "npnru", "page", "tri"))
 def qpv_list(request: HttpRequest) -> HttpResponse:
     form, generation, qpvs = _qpv_filtered(request)
-    page = page_get(request, qpvs)
+    sort = sort_from(request.GET, QPV_SORT, default="code", anchor="qpv-table")
+    page = page_get(request, sort.apply(qpvs))
     return render(
         request,
         "geography/qpv_list.html",
@@ -85,6 +94,7 @@ def qpv_list(request: HttpRequest) -> HttpResponse:
             "table_caption": _caption("Quartiers prioritaires", page),
             "exports": _export_links(request, "qpv_export"),
             "filtered": any(form.cleaned().values()),
+            "sort": sort,
         },
     )
 
@@ -129,9 +139,19 @@ def _commune_filtered(request: HttpRequest) -> tuple[CommuneFilterForm, int, Que
     return form, generation, communes
 
 
+COMMUNE_SORT = (
+    SortColumn("code", fields=("insee_code",)),
+    SortColumn("nom", value=lambda commune: commune.name),
+    SortColumn("population", fields=("population",)),
+    SortColumn("qpv", fields=("qpv_count",)),
+    SortColumn("population-qpv", fields=("qpv_population",)),
+)
+
+
 def commune_list(request: HttpRequest) -> HttpResponse:
     form, generation, communes = _commune_filtered(request)
-    page = page_get(request, communes)
+    sort = sort_from(request.GET, COMMUNE_SORT, default="nom", anchor="commune-table")
+    page = page_get(request, sort.apply(communes))
     return render(
         request,
         "geography/commune_list.html",
@@ -143,6 +163,7 @@ def commune_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "total": page.paginator.count,
             "exports": _export_links(request, "commune_export"),
+            "sort": sort,
         },
     )
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 import io
+import math
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
+from quartiers.georef import native
 from quartiers.georef.batch.columns import ROLE_LABELS, ColumnMapping
 from quartiers.georef.batch.errors import BatchInputError
 from quartiers.georef.batch.readers import Block
 from quartiers.georef.batch.results import (
     REMARKS,
-    STATUS_NOT_GEOCODED,
     STATUS_TEXT,
     Located,
     cell_csv,
@@ -29,7 +30,6 @@ from quartiers.georef.batch.results import (
 from quartiers.georef.batch.summary import Summary
 from quartiers.georef.contours import LAMBERT93, WGS84
 from quartiers.georef.engine import Distances
-from quartiers.georef.native import loops
 
 Geocode = Callable[[list], list]  # list[AddressQuery] -> list[GeocodeResult], same order
 
@@ -47,6 +47,7 @@ class Context:
     names: dict[str, str]
     summary: Summary
     geocode: Geocode | None = None
+    remarks: tuple[str, ...] = REMARKS  # by REMARK_* index (results.remark_texts)
     _tables: tuple | None = None
     # Output buffers of the fast path, handed back by the pipeline once written: reusing them
     # spares the kernel the page faults of fresh memory (about a tenth of its time).
@@ -71,7 +72,7 @@ class Context:
                 for status in range(len(STATUS_TEXT)):
                     cells = [code, self.names.get(code, ""), STATUS_TEXT[status], ""]
                     prefixes.append(";" + ";".join(cell_csv(cell_safe(c)) for c in cells) + ";")
-            suffixes = [f";{self.generation};{cell_csv(cell_safe(r))}\r\n" for r in REMARKS]
+            suffixes = [f";{self.generation};{cell_csv(cell_safe(r))}\r\n" for r in self.remarks]
             self._tables = (*_table(prefixes), *_table(suffixes))
         return self._tables
 
@@ -116,32 +117,63 @@ def _table(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def block_process(block: Block, ctx: Context) -> tuple[bytes | list[memoryview], int]:
-    """Output bytes and row count of a CSV block."""
-    if ctx.mapping.mode in ("lonlat", "xy") and b'"' not in block.data:
-        return _coordinates_fast(block, ctx)
-    return rows_process(csv_records(block, ctx.delimiter), ctx)
+    """Output bytes and row count of a CSV block (the fast path needs the compiled extension;
+    the generic path writes the same bytes)."""
+    if native.extension is not None and ctx.mapping.mode in ("lonlat", "xy"):
+        if b'"' in block.data and ctx.delimiter == ";":
+            block = replace(block, data=quotes_dropped(block.data))
+        if b'"' not in block.data:
+            return _coordinates_fast(block, ctx)
+    return rows_process(csv_records(block, ctx.delimiter, ctx.summary, ctx.header), ctx)
 
 
-def csv_records(block: Block, delimiter: str) -> list[tuple[int, list[str]]]:
-    """(physical line number, fields) of the records of a block; blank lines skipped."""
-    reader = csv.reader(io.StringIO(block.data.decode("utf-8"), newline=""), delimiter=delimiter)
+def quotes_dropped(data: bytes) -> bytes:
+    """``data`` without its quotes when every quoted field of it is plain: a whole field of a
+    ";" file holding no ";", quote or line end ("12, rue des Lilas", "3,062"), whose quotes
+    change nothing to its value nor to the ";" output; ``data`` itself otherwise. Then the
+    block takes the compiled path."""
+    buf = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(buf == 34)
+    if len(quotes) % 2:
+        return data
+    opens, closes = quotes[0::2], quotes[1::2]
+    before = buf[np.maximum(opens - 1, 0)]
+    after = buf[np.minimum(closes + 1, len(buf) - 1)]
+    starts = (opens == 0) | (before == 59) | (before == 10)
+    ends = (closes == len(buf) - 1) | (after == 59) | (after == 13) | (after == 10)
+    if not (starts.all() and ends.all()):
+        return data  # an escaped quote (""), or a quote inside a field
+    separators = np.flatnonzero((buf == 59) | (buf == 10) | (buf == 13))
+    inside = np.searchsorted(separators, closes) - np.searchsorted(separators, opens)
+    if inside.any():
+        return data  # a ";" or a line end inside quotes: the Python path keeps them
+    return data.replace(b'"', b"")
+
+
+def csv_records(
+    block: Block, delimiter: str, summary: Summary | None = None, header: list[str] | None = None
+) -> list[tuple[int, list[str]]]:
+    """(physical line number, fields) of the records of a block; blank lines skipped (and
+    counted in ``summary``). An unreadable record raises BatchInputError naming its line and
+    column."""
+    text = io.StringIO(block.data.decode("utf-8"), newline="")
     records = []
-    consumed = 0
     try:
-        for fields in reader:
-            line = block.first_line + consumed
-            consumed = reader.line_num
+        for line, fields in csv_rows(
+            text, delimiter=delimiter, first_line=block.first_line, header=header
+        ):
             if fields:
                 records.append((line, fields))
-    except csv.Error as exc:
-        raise BatchInputError(
-            f"ligne CSV illisible ({exc}) : un guillemet n'est sans doute pas refermé.",
-            line=block.first_line + consumed,
-        ) from exc
+            elif summary is not None:
+                summary.blank_lines += 1
+    except CsvReadError as exc:
+        raise BatchInputError(exc.reason, line=exc.line, column=exc.column) from exc
     return records
 
 
 def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int]:
+    loops = native.extension
+    assert loops is not None
     data = block.data
     n = block.lines + (0 if data.endswith(b"\n") else 1)
     buf = np.frombuffer(data, dtype=np.uint8)
@@ -176,8 +208,11 @@ def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int
         fields = text.split(ctx.delimiter)
         x[r], y[r], error = _coordinates_parse(fields, block.first_line + r, ctx)
         slow[r] = (fields, error)
+    ctx.summary.blank_lines += len(blank)
+    line_of = np.arange(n)  # the record's offset in lines from the block's first line
     if blank:
         kept = np.delete(np.arange(n), blank)
+        line_of = kept
         slow = {int(np.searchsorted(kept, r)): v for r, v in slow.items()}
         starts, ends, x, y = starts[kept], ends[kept], x[kept], y[kept]
     located = positions_locate(
@@ -185,8 +220,9 @@ def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int
     )
     ctx.summary.add(located, ctx.codes)
     slow_rows = np.array(sorted(slow), dtype=np.int64)
+    first = block.first_line
     pieces = [
-        _row_output(fields, located, i, ctx, remark=error)
+        _row_output(fields, located, i, ctx, remark=error, line=first + int(line_of[i]))
         for i, (fields, error) in sorted(slow.items())
     ]
     slow_bytes, slow_off = _table_bytes(pieces)
@@ -243,8 +279,13 @@ def _coordinates_parse(
             return np.nan, np.nan, message
         text = fields[column]
         value = number_parse(text)
-        if value is None:
-            what = "vide" if not text.strip() else f"« {text[:40]} » n'est pas un nombre"
+        if value is None or not math.isfinite(value):
+            if not text.strip():
+                what = "vide"
+            elif value is None:
+                what = f"« {text[:40]} » n'est pas un nombre"
+            else:
+                what = f"« {text[:40]} » est hors de toute coordonnée possible"
             return np.nan, np.nan, f"ligne {line}, colonne « {name} » : {what}"
         values.append(value)
     return values[0], values[1], None
@@ -252,19 +293,28 @@ def _coordinates_parse(
 
 def _row_output(
     fields: list[str], located: Located, i: int, ctx: Context, *, remark: str | None = None,
-    label: str = "",
+    label: str = "", note: str = "", line: int = 0,
 ) -> bytes:  # fmt: skip
+    """One output record. ``remark``: an input error (counted); ``note``: a doubt or a status
+    explained (not an error). A record with more fields than the header keeps only the
+    header's width (the result columns never shift) and says what was dropped."""
     width = len(ctx.header)
-    if len(fields) > width and remark is None:
-        remark = f"{len(fields)} champs au lieu de {width} : ligne à vérifier"
-    if remark is not None and located.remark[i] and remark != REMARKS[located.remark[i]]:
-        remark = f"{remark} ; {REMARKS[located.remark[i]]}"
+    if len(fields) > width:
+        extra = ctx.delimiter.join(fields[width:])
+        where = f"ligne {line} : " if line else ""
+        dropped = (
+            f"{where}{len(fields)} champs au lieu de {width} : « {extra[:60]} » en trop, ignoré"
+        )
+        remark = f"{remark} ; {dropped}" if remark else dropped
+        fields = fields[:width]
     if remark:
         ctx.summary.error_add(remark)
+    shared = ctx.remarks[located.remark[i]] if located.remark[i] else ""
+    text = " ; ".join(t for t in (remark, note, shared) if t) if (remark or note) else None
     padded = fields + [""] * (width - len(fields))
     cells = result_cells(
         located, i, codes=ctx.codes, names=ctx.names, generation=ctx.generation,
-        label=label, remark=remark,
+        label=label, remark=text, remarks=ctx.remarks,
     )  # fmt: skip
     return row_bytes(padded, cells)
 
@@ -276,6 +326,7 @@ def rows_process(records: list[tuple[int, list[str]]], ctx: Context) -> tuple[by
         return b"", 0
     errors: list[str | None] = [None] * n
     labels = [""] * n
+    notes = [""] * n
     if ctx.mapping.mode in ("lonlat", "xy"):
         x = np.empty(n)
         y = np.empty(n)
@@ -285,68 +336,14 @@ def rows_process(records: list[tuple[int, list[str]]], ctx: Context) -> tuple[by
             x=x, y=y, crs=ctx.crs, generation=ctx.generation, distances=ctx.distances
         )
     else:
-        located = _addresses_locate(records, ctx, errors, labels)
+        from quartiers.georef.batch.addresses import addresses_locate
+
+        located = addresses_locate(records, ctx, errors, labels, notes)
     ctx.summary.add(located, ctx.codes)
     out = [
-        _row_output(fields, located, i, ctx, remark=errors[i], label=labels[i])
-        for i, (_, fields) in enumerate(records)
+        _row_output(
+            fields, located, i, ctx, remark=errors[i], label=labels[i], note=notes[i], line=line
+        )
+        for i, (line, fields) in enumerate(records)
     ]
     return b"".join(out), n
-
-
-def _addresses_locate(
-    records: list[tuple[int, list[str]]], ctx: Context, errors: list, labels: list[str]
-) -> Located:
-    from quartiers.georef.geocoder import AddressQuery
-
-    columns = ctx.mapping.columns
-
-    def cell(fields: list[str], role: str) -> str:
-        i = columns.get(role)
-        return fields[i].strip() if i is not None and i < len(fields) else ""
-
-    queries = []
-    asked = []
-    for i, (line, fields) in enumerate(records):
-        postcode = cell(fields, "postcode")
-        if postcode.isdigit() and len(postcode) == 4:
-            postcode = "0" + postcode  # a spreadsheet dropped the leading zero
-        insee = cell(fields, "insee")
-        if ctx.mapping.mode == "address":
-            text = cell(fields, "address")
-        else:
-            parts = ("number", "street", "postcode", "city")
-            text = " ".join(p for p in (cell(fields, r) for r in parts) if p)
-        if ctx.mapping.mode == "address" and not text:
-            errors[i] = f"ligne {line} : adresse vide"
-            continue
-        if ctx.mapping.mode == "fields" and not cell(fields, "street"):
-            name = ctx.header[columns["street"]]
-            errors[i] = f"ligne {line}, colonne « {name} » : voie absente, adresse non géocodée"
-            continue
-        queries.append(AddressQuery(text=text, postcode=postcode, citycode=insee))
-        asked.append(i)
-    n = len(records)
-    lon = np.full(n, np.nan)
-    lat = np.full(n, np.nan)
-    score = np.full(n, np.nan)
-    match_type = np.full(n, None, dtype=object)
-    if queries:
-        if ctx.geocode is None:
-            raise RuntimeError("geocoder missing for an address file")
-        for i, result in zip(asked, ctx.geocode(queries), strict=True):
-            if result.found:
-                lon[i], lat[i] = result.lon, result.lat
-                score[i] = result.score if result.score is not None else np.nan
-                match_type[i] = result.type
-                labels[i] = result.label or ""
-    located = positions_locate(
-        x=lon, y=lat, crs=WGS84, generation=ctx.generation, distances=ctx.distances,
-        score=score, match_type=match_type,
-    )  # fmt: skip
-    not_found = ~np.isfinite(lon)
-    located.status[not_found] = STATUS_NOT_GEOCODED
-    for i in np.flatnonzero(not_found).tolist():
-        if errors[i] is None:
-            errors[i] = ""  # not geocoded is a status, not an input error
-    return located

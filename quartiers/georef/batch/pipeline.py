@@ -20,19 +20,34 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from django.conf import settings
+
 from quartiers.georef.batch.chunks import Context, block_process, rows_process
 from quartiers.georef.batch.columns import columns_detect
 from quartiers.georef.batch.errors import BatchInputError
 from quartiers.georef.batch.readers import SourceInfo, csv_blocks, source_inspect, xlsx_rows
-from quartiers.georef.batch.results import RESULT_COLUMNS, cell_csv, cell_safe, qpv_names
+from quartiers.georef.batch.results import (
+    RESULT_COLUMNS,
+    RESULT_COLUMNS_FR,
+    cell_csv,
+    cell_safe,
+    qpv_names,
+    remark_texts,
+)
 from quartiers.georef.batch.summary import Summary
+from quartiers.georef.batch.zone import zone_get
 from quartiers.georef.engine import Distances
 from quartiers.georef.loader import index_get
 
 OutputFormat = Literal["csv", "xlsx"]
+ColumnNames = Literal["fr", "machine"]
 XLSX_MAX_ROWS = 1_048_576
 COORDINATE_BLOCK_BYTES = 16 << 20
 ADDRESS_BLOCK_BYTES = 256 << 10
+# An address file is cut in at least this many chunks (each one geocoded, then committed), so
+# that the progress moves during the geocoding; never smaller than MIN_ADDRESS_BLOCK_BYTES.
+ADDRESS_MIN_CHUNKS = 20
+MIN_ADDRESS_BLOCK_BYTES = 256
 XLSX_CHUNK_ROWS = 5_000
 
 
@@ -47,7 +62,12 @@ class BatchOptions:
     delimiter: str | None = None
     encoding: str | None = None
     output_format: OutputFormat = "csv"
-    distances: Distances = "band"
+    # Result column names: French (default) or the machine names of RESULT_COLUMNS.
+    column_names: ColumnNames = "fr"
+    # Line (1-based) holding the header: files with title lines above it.
+    header_line: int = 1
+    # "exact": the distance to the nearest QPV boundary on every located row.
+    distances: Distances = "exact"
     block_bytes: int | None = None  # CSV bytes per chunk (default by mode)
     chunk_rows: int = XLSX_CHUNK_ROWS  # XLSX rows per chunk
     durable: bool = False  # fsync after each chunk (jobs)
@@ -110,7 +130,10 @@ def file_georeference(
     """Georeference ``source`` into ``output``. Raises BatchInputError (French, line/column),
     GeorefError (unknown generation), JobCancelled."""
     info = info or source_inspect(
-        path=Path(source), encoding=options.encoding, delimiter=options.delimiter
+        path=Path(source),
+        encoding=options.encoding,
+        delimiter=options.delimiter,
+        header_line=options.header_line,
     )
     mapping = columns_detect(header=info.header, overrides=options.columns)
     if options.output_format == "xlsx" and info.rows_estimate >= XLSX_MAX_ROWS:
@@ -120,10 +143,14 @@ def file_georeference(
     summary = Summary.from_dict(checkpoint.summary if checkpoint else None)
     if checkpoint is None:
         summary.warnings = list(info.warnings)
+    zone = zone_get()
+    remarks = remark_texts(
+        tolerance_m=float(settings.GEOREF_BOUNDARY_TOLERANCE_M), zone=zone.names if zone else ""
+    )
     ctx = Context(
         header=info.header, mapping=mapping, delimiter=info.delimiter,
         generation=index.generation, distances=options.distances, codes=codes, names=names,
-        summary=summary, geocode=geocode,
+        summary=summary, geocode=geocode, remarks=remarks,
     )  # fmt: skip
     if mapping.mode in ("address", "fields") and geocode is None:
         from quartiers.georef.geocoder import GeocoderClient, addresses_geocode
@@ -140,9 +167,10 @@ def _run(info, output, options, ctx, checkpoint, on_chunk) -> Summary:
     part = part_path(Path(output))
     if checkpoint is None:
         with part.open("wb") as handle:
-            size = _write(handle, b"\xef\xbb\xbf" + _header_bytes(info.header), options)
+            header = _header_bytes(info.header, options.column_names)
+            size = _write(handle, b"\xef\xbb\xbf" + header, options)
             start = info.data_offset if info.format == "csv" else 0
-            checkpoint = Checkpoint(start, 2, 0, size, ctx.summary.to_dict())
+            checkpoint = Checkpoint(start, info.header_line + 1, 0, size, ctx.summary.to_dict())
         if on_chunk and on_chunk(checkpoint) is False:
             raise JobCancelled
     # Chunk k+1 is computed while a writer thread writes chunk k (the compiled kernels and
@@ -195,7 +223,7 @@ def _chunks(
     if info.format == "csv":
         coordinates = ctx.mapping.mode in ("lonlat", "xy")
         size = options.block_bytes or (
-            COORDINATE_BLOCK_BYTES if coordinates else ADDRESS_BLOCK_BYTES
+            COORDINATE_BLOCK_BYTES if coordinates else _address_block_bytes(info)
         )
         blocks = csv_blocks(
             info=info, start=checkpoint.input_offset, first_line=checkpoint.line, block_bytes=size
@@ -205,16 +233,27 @@ def _chunks(
             yield block.end, block.first_line + block.lines, data, rows, ctx.summary.to_dict()
         return
     batch: list[tuple[int, list[str]]] = []
+    chunk_rows = options.chunk_rows
+    if ctx.mapping.mode in ("address", "fields"):
+        chunk_rows = min(chunk_rows, max(info.rows_estimate // ADDRESS_MIN_CHUNKS, 20))
     for line, cells in xlsx_rows(info=info, start_row=checkpoint.input_offset):
+        if cells is None:
+            ctx.summary.blank_lines += 1
+            continue
         batch.append((line, cells))
-        if len(batch) >= options.chunk_rows:
+        if len(batch) >= chunk_rows:
             data, rows = rows_process(batch, ctx)
-            yield line - 1, line + 1, data, rows, ctx.summary.to_dict()
+            yield line - info.header_line, line + 1, data, rows, ctx.summary.to_dict()
             batch = []
     if batch:
         line = batch[-1][0]
         data, rows = rows_process(batch, ctx)
-        yield line - 1, line + 1, data, rows, ctx.summary.to_dict()
+        yield line - info.header_line, line + 1, data, rows, ctx.summary.to_dict()
+
+
+def _address_block_bytes(info: SourceInfo) -> int:
+    share = (info.size_bytes - info.data_offset) // ADDRESS_MIN_CHUNKS
+    return int(min(max(share, MIN_ADDRESS_BLOCK_BYTES), ADDRESS_BLOCK_BYTES))
 
 
 def prefetched(iterator: Iterator, depth: int = 2) -> Iterator:
@@ -261,14 +300,15 @@ def prefetched(iterator: Iterator, depth: int = 2) -> Iterator:
         thread.join()
 
 
-def output_header(header: list[str]) -> list[str]:
+def output_header(header: list[str], column_names: ColumnNames = "fr") -> list[str]:
     """Input header then result columns (renamed with `_georef` when a name is taken)."""
     taken = {h.lower() for h in header}
-    return [*header, *(f"{c}_georef" if c.lower() in taken else c for c in RESULT_COLUMNS)]
+    names = RESULT_COLUMNS_FR if column_names == "fr" else RESULT_COLUMNS
+    return [*header, *(f"{c}_georef" if c.lower() in taken else c for c in names)]
 
 
-def _header_bytes(header: list[str]) -> bytes:
-    cells = [cell_csv(cell_safe(c)) for c in output_header(header)]
+def _header_bytes(header: list[str], column_names: ColumnNames) -> bytes:
+    cells = [cell_csv(cell_safe(c)) for c in output_header(header, column_names)]
     return (";".join(cells) + "\r\n").encode("utf-8")
 
 

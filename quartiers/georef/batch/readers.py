@@ -8,7 +8,7 @@ which parses through defusedxml when it is installed: no XML entity expansion).
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import io
 import os
 import zipfile
@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Literal
 
 from quartiers.core.uploads import UnsafeUploadError, xlsx_safety_check
+from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
 from quartiers.georef.batch.errors import BatchInputError
+from quartiers.shared.csvsniff import DELIMITERS, delimiter_detect
 
 SAMPLE_BYTES = 1 << 20
 DEFAULT_BLOCK_BYTES = 16 << 20
-DELIMITERS = (";", ",", "\t", "|")
+
 DELIMITER_NAMES = {";": "point-virgule", ",": "virgule", "\t": "tabulation", "|": "barre verticale"}
 ENCODINGS = ("utf-8", "cp1252", "latin-1")
 Format = Literal["csv", "xlsx"]
@@ -46,6 +48,8 @@ class SourceInfo:
     warnings: list[str] = field(default_factory=list)
     # Data rows estimated from the sample's bytes per line (CSV) or the sheet dimension.
     rows_estimate: int = 0
+    # The line (1-based) holding the header; lines above it (a title…) are skipped.
+    header_line: int = 1
 
 
 @dataclass(frozen=True)
@@ -60,18 +64,26 @@ class Block:
     lines: int  # line ends in the raw bytes (records span several lines when quoted)
 
 
+MAX_HEADER_LINE = 50
+
+
 def source_inspect(
-    *, path: Path, encoding: str | None = None, delimiter: str | None = None
+    *, path: Path, encoding: str | None = None, delimiter: str | None = None, header_line: int = 1
 ) -> SourceInfo:
-    """Detect format, encoding, delimiter and header. Raises BatchInputError (French)."""
+    """Detect format, encoding, delimiter and header (on line ``header_line``, the lines above
+    it skipped). Raises BatchInputError (French)."""
     path = Path(path)
+    if not 1 <= header_line <= MAX_HEADER_LINE:
+        raise BatchInputError(
+            f"la ligne d'en-tête doit être entre 1 et {MAX_HEADER_LINE} (demandée : {header_line})."
+        )
     size = path.stat().st_size
     if size == 0:
         raise BatchInputError("le fichier est vide.")
     with path.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
     if head.startswith(_ZIP_MAGIC):
-        return _xlsx_inspect(path, size)
+        return _xlsx_inspect(path, size, header_line)
     if head.startswith(_OLE_MAGIC):
         raise BatchInputError(
             "ce fichier est un classeur Excel 97-2003 (.xls), format non pris en charge : "
@@ -86,31 +98,71 @@ def source_inspect(
             "ce fichier contient des octets nuls : ce n'est pas un fichier texte CSV "
             "(un fichier binaire, ou un classeur renommé ?)."
         )
-    info = SourceInfo(path=path, format="csv", header=[], size_bytes=size)
+    info = SourceInfo(path=path, format="csv", header=[], size_bytes=size, header_line=header_line)
     bom = head.startswith(_BOM_UTF8)
     sample = head[3:] if bom else head
     if len(head) == SAMPLE_BYTES and b"\n" in sample:
         sample = sample[: sample.rindex(b"\n") + 1]  # never cut a multibyte character
+    skipped = 0
+    for line in range(1, header_line):  # title lines above the header
+        length = _first_record_length(sample)
+        if length >= len(sample):
+            raise BatchInputError(
+                f"le fichier a moins de {header_line} lignes : pas d'en-tête ligne {header_line}.",
+                line=line,
+            )
+        sample = sample[length:]
+        skipped += length
     info.encoding = _encoding_detect(sample, forced=encoding, bom=bom, warnings=info.warnings)
     text = sample.decode(info.encoding, errors="replace")
     if not text.strip():
         raise BatchInputError("le fichier est vide (aucun caractère visible).")
     info.delimiter = _delimiter_detect(text, forced=delimiter)
     header_bytes = _first_record_length(sample)
-    header_text = sample[:header_bytes].decode(info.encoding)
-    header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=info.delimiter), [])
-    info.header = [name.strip() for name in header]
+    info.header = [name.strip() for name in _sample_check(text, info.delimiter, header_line)]
     if not any(info.header):
-        raise BatchInputError("la première ligne (en-tête) est vide.", line=1)
-    info.data_offset = (3 if bom else 0) + header_bytes
+        raise BatchInputError(f"la ligne d'en-tête ({header_line}) est vide.", line=header_line)
+    info.data_offset = (3 if bom else 0) + skipped + header_bytes
     if not sample[header_bytes:].strip() and size <= info.data_offset + len(sample):
         raise BatchInputError(
-            "le fichier ne contient qu'une ligne d'en-tête, aucune ligne de données.", line=1
+            "le fichier ne contient qu'une ligne d'en-tête, aucune ligne de données.",
+            line=header_line,
         )
     lines_in_sample = max(sample.count(b"\n") - 1, 1)
     per_line = max(len(sample) - header_bytes, 1) / lines_in_sample
     info.rows_estimate = max(int((size - info.data_offset) / per_line), 1)
     return info
+
+
+def _sample_check(text: str, delimiter: str, header_line: int = 1) -> list[str]:
+    """The header, once every record of the sample is known to be readable (a cell longer than
+    the csv module's limit is refused here, naming its line and column)."""
+    lines = io.StringIO(text, newline="")
+    try:
+        first = next(csv_rows(lines, delimiter=delimiter, first_line=header_line), None)
+        header = first[1] if first else []
+        rows = csv_rows(lines, delimiter=delimiter, first_line=header_line + 1, header=header)
+        for _ in rows:
+            pass
+    except CsvReadError as exc:
+        raise BatchInputError(exc.reason, line=exc.line, column=exc.column) from exc
+    return header or []
+
+
+def csv_text_records(
+    text: str, *, delimiter: str, first_line: int, header: list[str] | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """(physical line number, fields) of the records of a text; blank lines skipped. Raises
+    BatchInputError naming the line and the column of an unreadable record."""
+    rows = csv_rows(
+        io.StringIO(text, newline=""), delimiter=delimiter, first_line=first_line, header=header
+    )
+    try:
+        for line, fields in rows:
+            if fields:
+                yield line, fields
+    except CsvReadError as exc:
+        raise BatchInputError(exc.reason, line=exc.line, column=exc.column) from exc
 
 
 def _encoding_detect(sample: bytes, *, forced: str | None, bom: bool, warnings: list[str]) -> str:
@@ -153,22 +205,7 @@ def _delimiter_detect(text: str, *, forced: str | None) -> str:
                 f"séparateur « {forced} » non pris en charge (possibles : ; , tabulation |)."
             )
         return value
-    lines = text.splitlines(keepends=True)[:100]
-    best, best_score = ",", (0, 0)
-    for candidate in DELIMITERS:  # order = preference on ties (French files use ;)
-        rows = [row for row in csv.reader(lines, delimiter=candidate) if row]
-        if not rows or len(rows[0]) < 2:
-            continue
-        # Rows with as many fields as the header (a few bad rows do not change the verdict).
-        score = (sum(len(row) == len(rows[0]) for row in rows), len(rows[0]))
-        if score > best_score:
-            best, best_score = candidate, score
-    if best_score[0]:
-        return best
-    # The header has one field whatever the delimiter: a one-column file (an address per line,
-    # often with commas inside). Pick the delimiter that splits the fewest lines, ideally none.
-    sample = "".join(lines)
-    return min(DELIMITERS, key=sample.count)
+    return delimiter_detect(text)
 
 
 def _first_record_length(sample: bytes) -> int:
@@ -310,46 +347,76 @@ def _xlsx_open(path: Path):
         raise
 
 
-def _xlsx_inspect(path: Path, size: int) -> SourceInfo:
+def _xlsx_inspect(path: Path, size: int, header_line: int = 1) -> SourceInfo:
     workbook = _xlsx_open(path)
     try:
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        rows = sheet.iter_rows(min_row=header_line, values_only=True)
         header = next(rows, None)
         if header is None or not any(v not in (None, "") for v in header):
-            raise BatchInputError("la première feuille du classeur est vide.", line=1)
+            raise BatchInputError(
+                f"la ligne d'en-tête ({header_line}) de la première feuille est vide.",
+                line=header_line,
+            )
         first = next(rows, None)
         if first is None:
             raise BatchInputError(
                 "le classeur ne contient qu'une ligne d'en-tête, aucune ligne de données.", line=1
             )
         info = SourceInfo(
-            path=path, format="xlsx", header=[cell_text(v).strip() for v in header], size_bytes=size
-        )
-        info.rows_estimate = max((sheet.max_row or 2) - 1, 1)
+            path=path, format="xlsx", header=[cell_text(v).strip() for v in header],
+            size_bytes=size, header_line=header_line,
+        )  # fmt: skip
+        info.rows_estimate = max((sheet.max_row or 2) - header_line, 1)
         return info
     finally:
         workbook.close()
 
 
-def xlsx_rows(*, info: SourceInfo, start_row: int = 0) -> Iterator[tuple[int, list[str]]]:
+def xlsx_rows(*, info: SourceInfo, start_row: int = 0) -> Iterator[tuple[int, list[str] | None]]:
     """(line number, cell texts) of the data rows of the first sheet, from data row
     ``start_row`` (0-based). Empty rows are skipped (their line numbers too)."""
     workbook = _xlsx_open(info.path)
     try:
         sheet = workbook.worksheets[0]
-        width = len(info.header)
-        for line, values in enumerate(
-            sheet.iter_rows(min_row=2 + start_row, values_only=True), start=2 + start_row
-        ):
-            cells = [cell_text(v) for v in values]
-            if not any(cells):
-                continue
-            if len(cells) < width:
-                cells.extend([""] * (width - len(cells)))
-            yield line, cells
+        first = info.header_line + 1 + start_row
+        rows = sheet.iter_rows(min_row=first, values_only=True)
+        yield from _xlsx_data(rows, info.header, first, blanks=True)
     finally:
         workbook.close()
+
+
+@contextlib.contextmanager
+def xlsx_table(*, path: Path) -> Iterator[tuple[list[str], Iterator[tuple[int, list[str]]]]]:
+    """The header and the data rows of the first sheet, the workbook opened (and its shared
+    strings parsed) once: for a reader that needs both in one pass."""
+    workbook = _xlsx_open(path)
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        values = next(rows, None)
+        if values is None or not any(v not in (None, "") for v in values):
+            raise BatchInputError("la première feuille du classeur est vide.", line=1)
+        header = [cell_text(v).strip() for v in values]
+        yield header, _xlsx_data(rows, header, 2)
+    finally:
+        workbook.close()
+
+
+def _xlsx_data(
+    rows, header: list[str], first_line: int, *, blanks: bool = False
+) -> Iterator[tuple[int, list[str] | None]]:
+    """(line, cells) of the data rows, short rows padded to the header; a blank row is skipped,
+    or given as (line, None) with ``blanks`` (the caller counts it)."""
+    width = len(header)
+    for line, values in enumerate(rows, start=first_line):
+        cells = [cell_text(v) for v in values]
+        if not any(cells):
+            if blanks:
+                yield line, None
+            continue
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        yield line, cells
 
 
 def cell_text(value: object) -> str:

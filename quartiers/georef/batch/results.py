@@ -1,7 +1,8 @@
 """Positions → result columns: checks (swapped, outside France), the engine, cell formatting.
 
 Shared by the fast path (compiled) and the generic path (Python): both must write the very
-same bytes for the same row, so number formatting here mirrors ``kernels._fixed``.
+same bytes for the same row, so number formatting here mirrors the compiled ``put_fixed``
+(native/lines.c).
 """
 
 from __future__ import annotations
@@ -53,16 +54,71 @@ RESULT_COLUMNS = (
     "generation",
     "remark",
 )
+# The names a user reads (the default); RESULT_COLUMNS stay available (column_names="machine").
+RESULT_COLUMNS_FR = (
+    "code_qpv",
+    "nom_qpv",
+    "statut",
+    "score_geocodage",
+    "distance_limite_qpv_m",
+    "adresse_trouvee",
+    "longitude_wgs84",
+    "latitude_wgs84",
+    "geographie_prioritaire",
+    "remarque",
+)
+_MEANINGS = (
+    "code du QPV qui contient la position (le plus profond s'il y en a plusieurs), vide sinon",
+    "nom de ce QPV",
+    "en QPV, hors QPV, incertain (à vérifier : voir la remarque), non géocodée, invalide "
+    "(valeur illisible : voir la remarque) ou hors zone (hors de France ou du territoire "
+    "couvert)",
+    "score du géocodeur, de 0 à 1 (adresses seulement)",
+    "distance en mètres à la limite de QPV la plus proche, que la position soit dedans ou "
+    "dehors (Lambert-93), pour toute ligne localisée",
+    "adresse trouvée par le géocodeur (adresses seulement)",
+    "longitude WGS84 de la position retenue",
+    "latitude WGS84 de la position retenue",
+    "géographie prioritaire utilisée (2024…)",
+    "pourquoi la ligne n'est pas simplement en ou hors QPV : incertitude (limite proche, score "
+    "faible, deuxième candidat proche, adresse trouvée à la voie ou à la commune), adresse non "
+    "trouvée, valeur invalide (ligne, colonne et valeur), champs en trop",
+)
+
+
+def result_columns_doc() -> list[tuple[str, str, str]]:
+    """(French name, machine name, meaning) of each result column, for the pages."""
+    return list(zip(RESULT_COLUMNS_FR, RESULT_COLUMNS, _MEANINGS, strict=True))
+
+
 # Remarks shared by many rows (the fast path writes them from a table); row-specific ones
-# (errors naming line and column) go through the generic path.
+# (errors naming line and column, geocoding doubts) go through the generic path.
 REMARK_NONE = 0
 REMARK_SWAPPED = 1
 REMARK_OUTSIDE = 2
-REMARKS = (
-    "",
-    "longitude et latitude inversées dans le fichier : position corrigée",
-    "position hors de France",
-)
+REMARK_NEAR = 3
+REMARK_SWAPPED_NEAR = 4
+REMARK_OUT_OF_ZONE = 5
+_SWAPPED_TEXT = "longitude et latitude inversées dans le fichier : position corrigée"
+
+
+def remark_texts(*, tolerance_m: float, zone: str = "") -> tuple[str, ...]:
+    """The shared remarks, by REMARK_* index."""
+    near = f"à moins de {tolerance_m:g} m d'une limite de QPV : à vérifier sur la carte".replace(
+        ".", ","
+    )
+    where = f" (départements : {zone})" if zone else ""
+    return (
+        "",
+        _SWAPPED_TEXT,
+        "position hors de France",
+        near,
+        f"{_SWAPPED_TEXT} ; {near}",
+        f"position hors du territoire couvert{where}",
+    )
+
+
+REMARKS = remark_texts(tolerance_m=10.0)
 
 # Bounding boxes (lon min, lon max, lat min, lat max) of France: metropolitan France and
 # Corsica, then the overseas territories (Antilles, Guyane, Réunion, Mayotte, Saint-Pierre-et-
@@ -83,7 +139,7 @@ FRANCE_BOXES = np.array(
 # Lambert-93 covers metropolitan France and Corsica (metres).
 LAMBERT93_BOX = (50_000.0, 1_300_000.0, 6_000_000.0, 7_150_000.0)
 
-# The same prefixes as quartiers.geography.exports.FORMULA_PREFIXES (a test checks it), not
+# The same prefixes as quartiers.shared.exports.FORMULA_PREFIXES (a test checks it), not
 # imported from there: that module loads openpyxl, which a CSV job does not need.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_SIGNED = re.compile(r"[+-][0-9.,]*")
@@ -155,13 +211,15 @@ def positions_locate(
     result's lon/lat may be ``x``/``y`` themselves."""
     n = len(x)
     if n and crs != LAMBERT93 and score is None and match_type is None and _all_in(x, y):
-        # The usual file: every position valid and in metropolitan France, nothing swapped or
-        # outside; no copy and no mask to make (same answers as below).
+        # The usual file: every position valid and in metropolitan France, nothing swapped;
+        # no copy to make (same answers as below).
         result = points_locate(lon=x, lat=y, generation=generation, distances=distances)
-        return Located(
-            result.primary, result.status, result.distance_m, x, y, _constant(n, 0, np.int8),
+        remark = np.where(result.status == STATUS_UNCERTAIN, REMARK_NEAR, REMARK_NONE)
+        located = Located(
+            result.primary, result.status, result.distance_m, x, y, remark.astype(np.int8),
             _constant(n, np.nan, np.float64),
         )  # fmt: skip
+        return _out_of_zone(located, copy=True)
     x = np.asarray(x, dtype=np.float64).copy()
     y = np.asarray(y, dtype=np.float64).copy()
     remark = np.zeros(n, dtype=np.int8)
@@ -201,10 +259,39 @@ def positions_locate(
             match_type=match_type,
             min_score=float(settings.GEOREF_MIN_SCORE),
         )
+    near = status == STATUS_UNCERTAIN
+    if match_type is None:  # geocoded rows say their own doubts (chunks.py)
+        remark[near & (remark == REMARK_NONE)] = REMARK_NEAR
+        remark[near & (remark == REMARK_SWAPPED)] = REMARK_SWAPPED_NEAR
     located = np.isin(status, (STATUS_IN, STATUS_OUT, STATUS_UNCERTAIN))
     lon = np.where(located, lon, np.nan)
     lat = np.where(located, lat, np.nan)
-    return Located(primary, status, distance, lon, lat, remark, score)
+    return _out_of_zone(Located(primary, status, distance, lon, lat, remark, score), copy=False)
+
+
+def _out_of_zone(located: Located, *, copy: bool) -> Located:
+    """Rows « hors QPV » outside the registry's territory become « hors zone » (no distance,
+    no position): the QPV of that place are simply not known here."""
+    from quartiers.georef.batch.zone import zone_get
+
+    zone = zone_get()
+    out = np.flatnonzero(located.status == STATUS_OUT)
+    if zone is None or not len(out):
+        return located
+    away = out[~zone.contains(located.lon[out], located.lat[out])]
+    if not len(away):
+        return located
+    if copy:
+        located = Located(
+            located.primary, located.status.copy(), located.distance.copy(), located.lon.copy(),
+            located.lat.copy(), located.remark, located.score,
+        )  # fmt: skip
+    located.status[away] = STATUS_OUTSIDE
+    located.remark[away] = REMARK_OUT_OF_ZONE
+    located.distance[away] = np.nan
+    located.lon[away] = np.nan
+    located.lat[away] = np.nan
+    return located
 
 
 def qpv_names(*, generation: int | None) -> tuple[np.ndarray, dict[str, str]]:
@@ -235,7 +322,8 @@ def cell_csv(value: str) -> str:
 
 
 def fixed(value: float, decimals: int) -> str:
-    """Same rounding and text as kernels._fixed: half-even on value * 10**decimals, comma."""
+    """Same rounding and text as put_fixed (native/lines.c): half-even on value * 10**decimals,
+    decimal comma."""
     if value != value:  # NaN
         return ""
     scale = 10.0**decimals
@@ -256,6 +344,7 @@ def result_cells(
     generation: int,
     label: str = "",
     remark: str | None = None,
+    remarks: tuple[str, ...] = REMARKS,
 ) -> list[str]:
     p = int(located.primary[i])
     code = str(codes[p]) if p >= 0 else ""
@@ -269,7 +358,7 @@ def result_cells(
         fixed(float(located.lon[i]), 6),
         fixed(float(located.lat[i]), 6),
         str(generation),
-        REMARKS[int(located.remark[i])] if remark is None else remark,
+        remarks[int(located.remark[i])] if remark is None else remark,
     ]
 
 

@@ -28,6 +28,7 @@ class Summary:
     in_by_qpv: dict[str, int] = field(default_factory=dict)
     uncertain_by_qpv: dict[str, int] = field(default_factory=dict)
     swapped: int = 0
+    blank_lines: int = 0  # blank lines of the input, skipped (not in ``rows``)
     error_count: int = 0
     errors: list[str] = field(default_factory=list)  # the first MAX_ERRORS, "ligne N, colonne…"
     warnings: list[str] = field(default_factory=list)
@@ -61,6 +62,7 @@ class Summary:
             "in_by_qpv": dict(sorted(self.in_by_qpv.items())),
             "uncertain_by_qpv": dict(sorted(self.uncertain_by_qpv.items())),
             "swapped": self.swapped,
+            "blank_lines": self.blank_lines,
             "error_count": self.error_count,
             "errors": list(self.errors),
             "warnings": list(self.warnings),
@@ -76,6 +78,7 @@ class Summary:
         summary.in_by_qpv = dict(data.get("in_by_qpv", {}))
         summary.uncertain_by_qpv = dict(data.get("uncertain_by_qpv", {}))
         summary.swapped = int(data.get("swapped", 0))
+        summary.blank_lines = int(data.get("blank_lines", 0))
         summary.error_count = int(data.get("error_count", 0))
         summary.errors = list(data.get("errors", []))
         summary.warnings = list(data.get("warnings", []))
@@ -88,6 +91,8 @@ class Summary:
         lines += [f"  {labels[k]} : {n}" for k, n in self.by_status.items() if n]
         if self.swapped:
             lines.append(f"  dont longitude/latitude inversées corrigées : {self.swapped}")
+        if self.blank_lines:
+            lines.append(f"{self.blank_lines} ligne(s) vide(s) ignorée(s).")
         for code, n in sorted(self.in_by_qpv.items(), key=lambda kv: (-kv[1], kv[0])):
             lines.append(f"  {code} : {n}")
         if self.error_count:
@@ -100,7 +105,7 @@ class Summary:
 def summary_chart_svg(*, summary: Summary, names: dict[str, str], limit: int = 30) -> str:
     """Horizontal bars: rows in QPV per QPV code (the `limit` largest), then the other
     statuses, as the indicators' accessible SVG chart."""
-    from quartiers.indicators.charts import Bar, Chart, chart_svg
+    from quartiers.shared.charts import Bar, Chart, chart_svg
 
     bars = [
         Bar(label=f"{code} {names.get(code, '')}".strip(), value=Decimal(n))

@@ -38,6 +38,7 @@ def cache_put_many(*, service: str, results: Mapping[str, GeocodeResult]) -> int
             found=result.found,
             label=(result.label or "")[:300],
             score=result.score,
+            score_next=result.score_next,
             result_type=(result.type or "")[:20],
             citycode=(result.citycode or "")[:5],
             postcode=(result.postcode or "")[:5],
@@ -56,6 +57,7 @@ def _result(row: GeocodeCache) -> GeocodeResult:
     return GeocodeResult(
         label=row.label or None,
         score=row.score,
+        score_next=row.score_next,
         type=row.result_type or None,
         citycode=row.citycode or None,
         postcode=row.postcode or None,

@@ -1,6 +1,6 @@
-"""HTTP client of the BAN API protocol (https://adresse.data.gouv.fr/outils/api-doc/adresse),
-whose engine is addok: ``GET /search/?q=…&limit=1`` for one address, ``POST /search/csv/``
-(multipart ``data`` file + ``columns``) for many.
+"""HTTP client of the geocoders: the IGN Géoplateforme (the national service) or a self-hosted
+addok, each in its own protocol (protocols.py): ``GET /search`` for one address, ``POST
+/search/csv`` (multipart ``data`` file + ``columns``) for many.
 
 It keeps to the service's limits: a token bucket (requests/s), a bounded thread pool,
 HTTP 429 with Retry-After honoured, 502/503/504 and network errors retried with exponential
@@ -10,8 +10,6 @@ Results come back chunk by chunk, in input order, so a caller can checkpoint bet
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 import threading
 import time
@@ -23,9 +21,16 @@ from typing import TypeVar
 
 import httpx
 
+from quartiers.georef.geocoder.protocols import (
+    DIALECTS,
+    RESULT_COLUMNS,
+    csv_body,
+    csv_row,
+    features_result,
+    parse_csv_results,
+)
 from quartiers.georef.geocoder.ratelimit import TokenBucket
 from quartiers.georef.geocoder.types import (
-    NOT_FOUND,
     AddressQuery,
     GeocoderConfig,
     GeocoderError,
@@ -36,17 +41,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _RETRIED_STATUSES = frozenset({429, 502, 503, 504})
-# Columns asked back from /search/csv/ (the public service honours result_columns; addok-csv
-# returns all of its columns, which the parser ignores beyond these).
-RESULT_COLUMNS = (
-    "latitude",
-    "longitude",
-    "result_label",
-    "result_score",
-    "result_type",
-    "result_citycode",
-    "result_postcode",
-)
+__all__ = ["RESULT_COLUMNS", "GeocoderClient", "csv_body", "csv_chunks", "parse_csv_results"]
 
 
 class _PayloadTooLarge(Exception):
@@ -58,6 +53,7 @@ class GeocoderClient:
 
     def __init__(self, config: GeocoderConfig | None = None) -> None:
         self.config = config or GeocoderConfig.from_settings()
+        self.dialect = DIALECTS[self.config.dialect]  # type: ignore[index]
         self._bucket = TokenBucket(rate=self.config.rate_per_s, burst=self.config.burst)
         self._http = httpx.Client(
             base_url=self.config.service,
@@ -80,15 +76,18 @@ class GeocoderClient:
     # --- one request ---------------------------------------------------------------------
 
     def search(self, query: AddressQuery) -> GeocodeResult:
-        """The best match of one address (``GET /search/``)."""
-        params = {"q": query.text, "limit": "1"}
-        if query.postcode:
-            params["postcode"] = query.postcode
-        if query.citycode:
-            params["citycode"] = query.citycode
-        response = self._request("GET", "/search/", params=params)
-        features = response.json().get("features") or []
-        return _from_feature(features[0]) if features else NOT_FOUND
+        """The best match of one address, with the second candidate's score (``GET /search``)."""
+        response = self._request(
+            "GET", self.dialect.search_path, params=self.dialect.search_params(query)
+        )
+        return features_result(response.json().get("features") or [])
+
+    def reverse(self, *, lon: float, lat: float) -> GeocodeResult:
+        """The address nearest to a point (``GET /reverse``)."""
+        params: dict[str, str] = {"lon": repr(lon), "lat": repr(lat), "limit": "1"}
+        params.update(self.dialect.search_extra)
+        response = self._request("GET", self.dialect.reverse_path, params=params)
+        return features_result(response.json().get("features") or [])
 
     def search_csv(self, queries: Sequence[AddressQuery]) -> list[GeocodeResult]:
         """The best match of each address, in order, in one ``POST /search/csv/`` (a chunk too
@@ -107,15 +106,10 @@ class GeocoderClient:
 
     def _search_csv_once(self, queries: Sequence[AddressQuery]) -> list[GeocodeResult]:
         body = csv_body(queries)
-        data: dict[str, object] = {"columns": ["q"], "result_columns": list(RESULT_COLUMNS)}
-        if any(q.postcode for q in queries):
-            data["postcode"] = "postcode"
-        if any(q.citycode for q in queries):
-            data["citycode"] = "citycode"
         response = self._request(
             "POST",
-            "/search/csv/",
-            data=data,
+            self.dialect.csv_path,
+            data=self.dialect.csv_form(queries),
             files={"data": ("adresses.csv", body, "text/csv")},
             timeout=self.config.batch_timeout_s,
         )
@@ -181,21 +175,7 @@ class GeocoderClient:
         return random.uniform(0.0, ceiling)
 
 
-# --- CSV in and out ------------------------------------------------------------------------
-
-
-def csv_row(index: int, query: AddressQuery) -> str:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(
-        [index, query.text, query.postcode, query.citycode]
-    )
-    return out.getvalue()
-
-
-def csv_body(queries: Sequence[AddressQuery]) -> bytes:
-    lines = ["id,q,postcode,citycode\n"]
-    lines.extend(csv_row(i, q) for i, q in enumerate(queries))
-    return "".join(lines).encode("utf-8")
+# --- CSV in and out (kept importable from here) -----------------------------------------------
 
 
 def csv_chunks(
@@ -213,53 +193,6 @@ def csv_chunks(
         size += row_bytes
     if chunk:
         yield chunk
-
-
-def parse_csv_results(content: bytes, *, expected: int) -> list[GeocodeResult]:
-    """Rows of a /search/csv/ answer, matched to the input rows by their ``id`` column."""
-    reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
-    results: list[GeocodeResult] = [NOT_FOUND] * expected
-    seen = 0
-    for row in reader:
-        index = int(row["id"])
-        seen += 1
-        if not row.get("latitude") or not row.get("longitude"):
-            continue
-        results[index] = GeocodeResult(
-            label=row.get("result_label") or None,
-            score=_float(row.get("result_score")),
-            type=row.get("result_type") or None,
-            citycode=row.get("result_citycode") or None,
-            postcode=row.get("result_postcode") or None,
-            lon=float(row["longitude"]),
-            lat=float(row["latitude"]),
-        )
-    if seen != expected:
-        raise GeocoderError(
-            f"Réponse incomplète du service de géocodage : {seen} lignes reçues pour {expected}."
-        )
-    return results
-
-
-def _from_feature(feature: dict) -> GeocodeResult:
-    props = feature.get("properties") or {}
-    lon, lat = feature["geometry"]["coordinates"][:2]
-    return GeocodeResult(
-        label=props.get("label"),
-        score=_float(props.get("score")),
-        type=props.get("type"),
-        citycode=props.get("citycode"),
-        postcode=props.get("postcode"),
-        lon=float(lon),
-        lat=float(lat),
-    )
-
-
-def _float(value: object) -> float | None:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
 
 
 def _retry_after_s(value: str | None) -> float | None:

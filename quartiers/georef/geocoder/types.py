@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Literal
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from quartiers.georef.geocoder.normalize import address_normalize
 
-# The public national service (BAN API protocol, engine addok). It also answers, with the same
-# protocol, at https://data.geopf.fr/geocodage (IGN Géoplateforme).
-PUBLIC_GEOCODER_URL = "https://api-adresse.data.gouv.fr"
+# The national service since the BAN API (api-adresse.data.gouv.fr) closed in January 2026: the
+# IGN Géoplateforme geocoder (its own protocol, see protocols.py; 50 requests/s per IP).
+PUBLIC_GEOCODER_URL = "https://data.geopf.fr/geocodage"
 
 
 class GeocoderError(RuntimeError):
@@ -34,7 +36,8 @@ class AddressQuery:
 class GeocodeResult:
     """The best match of one address; every field None when nothing was found.
 
-    ``type`` is the BAN's: housenumber, street, locality or municipality; ``score`` in [0, 1].
+    ``type`` is the BAN's: housenumber, street, locality or municipality; ``score`` in [0, 1];
+    ``score_next`` the score of the second candidate when the service gave one.
     """
 
     label: str | None = None
@@ -44,6 +47,7 @@ class GeocodeResult:
     postcode: str | None = None
     lon: float | None = None
     lat: float | None = None
+    score_next: float | None = None
 
     @property
     def found(self) -> bool:
@@ -58,8 +62,12 @@ class GeocoderConfig:
     """Client settings; defaults follow the public service's published limits."""
 
     base_url: str = PUBLIC_GEOCODER_URL
-    # 50 requests/s per IP address on the public service; HTTP 429 beyond.
-    rate_per_s: float = 50.0
+    # "geoplateforme", "addok", or "auto" (the Géoplateforme for data.geopf.fr or a URL ending
+    # in /geocodage, addok otherwise).
+    protocol: str = "auto"
+    # 50 requests/s per IP address on the Géoplateforme, HTTP 429 beyond (Retry-After from 5 s):
+    # 45 leaves a margin for requests bunched up by thread scheduling on their way.
+    rate_per_s: float = 45.0
     burst: int = 1
     # Requests in flight at once (threads).
     max_concurrency: int = 4
@@ -90,6 +98,31 @@ class GeocoderConfig:
         return replace(config, **overrides) if overrides else config
 
     @property
+    def dialect(self) -> str:
+        return protocol_detect(base_url=self.base_url, setting=self.protocol)
+
+    @property
     def service(self) -> str:
         """The service's identity in the cache (two geocoders never share answers)."""
         return self.base_url.rstrip("/")
+
+
+Protocol = Literal["geoplateforme", "addok"]
+PROTOCOLS: tuple[Protocol, ...] = ("geoplateforme", "addok")
+
+
+def protocol_detect(*, base_url: str, setting: str = "auto") -> Protocol:
+    """``setting`` when it names a protocol; for "auto", the Géoplateforme for its host or for
+    a path ending in /geocodage (its mount point), addok otherwise."""
+    if setting in PROTOCOLS:
+        return setting  # type: ignore[return-value]
+    if setting != "auto":
+        raise GeocoderError(
+            f"Protocole de géocodage « {setting} » inconnu : geoplateforme, addok ou auto."
+        )
+    parts = urlsplit(base_url)
+    if parts.hostname and parts.hostname.endswith("geopf.fr"):
+        return "geoplateforme"
+    if parts.path.rstrip("/").endswith("/geocodage"):
+        return "geoplateforme"
+    return "addok"

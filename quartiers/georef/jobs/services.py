@@ -8,15 +8,17 @@ import logging
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from quartiers.georef.batch import (
     BatchInputError,
@@ -31,31 +33,27 @@ from quartiers.georef.batch.columns import columns_detect
 from quartiers.georef.batch.readers import source_inspect
 from quartiers.georef.geocoder import GeocoderError
 from quartiers.georef.job_models import GeorefJob, JobStatus
+from quartiers.georef.jobs.holder import holder_current, holder_gone
 from quartiers.georef.loader import GeorefError, index_get
+from quartiers.shared.formatting import size_text
 
 logger = logging.getLogger(__name__)
 INPUT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx")
 
 
-def _size_text(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} Mo".replace(".", ",")
-    return f"{max(size // 1000, 1)} ko"
-
-
 def _size_check(size: int, *, known: bool = True) -> None:
     limit = int(settings.GEOREF_MAX_UPLOAD_BYTES)
     if size > limit:
-        what = f"{_size_text(size)}" if known else f"plus de {_size_text(limit)}"
+        what = f"{size_text(size)}" if known else f"plus de {size_text(limit)}"
         raise BatchInputError(
-            f"fichier trop volumineux ({what}) : la limite est de {_size_text(limit)} par "
+            f"fichier trop volumineux ({what}) : la limite est de {size_text(limit)} par "
             "fichier. Découpez-le en plusieurs fichiers."
         )
 
 
 def job_create(
     *,
-    owner,
+    owner: Any,
     upload: BinaryIO,
     original_name: str,
     options: BatchOptions,
@@ -81,7 +79,10 @@ def job_create(
                 _size_check(written, known=False)
                 handle.write(chunk)
         info = source_inspect(
-            path=input_path, encoding=options.encoding, delimiter=options.delimiter
+            path=input_path,
+            encoding=options.encoding,
+            delimiter=options.delimiter,
+            header_line=options.header_line,
         )
         columns_detect(header=info.header, overrides=options.columns)
         index_get(generation=options.generation)
@@ -100,23 +101,35 @@ def job_create(
 
 
 def job_enqueue(*, job_id: uuid.UUID) -> None:
-    from quartiers.georef.tasks import georef_job_task
-
-    georef_job_task(str(job_id))
+    """Queue the job on the task configured by `settings.GEOREF_JOB_TASK` (huey)."""
+    import_string(settings.GEOREF_JOB_TASK)(str(job_id))
 
 
 def _claim(job_id: uuid.UUID, token: str) -> bool:
+    """Take the job: pending, or running with a stale heartbeat, or running with its holder
+    process gone (then only if it still has the holder seen here: no two takers win)."""
     now = timezone.now()
     stale = now - timedelta(seconds=int(settings.GEOREF_JOB_STALE_SECONDS))
+    claimable = Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
+    held = (
+        GeorefJob.objects.filter(pk=job_id, status=JobStatus.RUNNING)
+        .values("worker", "holder_host", "holder_pid", "holder_boot_id")
+        .first()
+    )
+    if held and holder_gone(
+        host=held["holder_host"], pid=held["holder_pid"], boot_id=held["holder_boot_id"]
+    ):
+        claimable |= Q(status=JobStatus.RUNNING, worker=held["worker"])
     return bool(
         GeorefJob.objects.filter(pk=job_id, cancel_requested=False)
-        .filter(Q(status=JobStatus.PENDING) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale))
+        .filter(claimable)
         .update(
             status=JobStatus.RUNNING,
             worker=token,
             heartbeat_at=now,
             started_at=Coalesce("started_at", now),
             attempts=F("attempts") + 1,
+            **holder_current().as_fields(),
         )
     )
 
@@ -146,7 +159,10 @@ def _run_locked(job: GeorefJob, token: str) -> GeorefJob:
         checkpoint = Checkpoint.from_dict(job.checkpoint)
     try:
         info = source_inspect(
-            path=Path(job.input_path), encoding=options.encoding, delimiter=options.delimiter
+            path=Path(job.input_path),
+            encoding=options.encoding,
+            delimiter=options.delimiter,
+            header_line=options.header_line,
         )
         if checkpoint is None:
             job.rows_total = rows_count(info=info)
@@ -179,7 +195,7 @@ def _run_locked(job: GeorefJob, token: str) -> GeorefJob:
     return job
 
 
-def _committer(job: GeorefJob, token: str):
+def _committer(job: GeorefJob, token: str) -> Callable[[Checkpoint], bool]:
     """The on_chunk callback: commit the checkpoint in one transaction, say whether to go on."""
     started = time.monotonic()
     first_rows: list[int] = []
@@ -208,7 +224,12 @@ def _committer(job: GeorefJob, token: str):
 
 
 def _finish(
-    job: GeorefJob, token: str, status: str, *, error: str = "", summary: dict | None = None
+    job: GeorefJob,
+    token: str,
+    status: str,
+    *,
+    error: str = "",
+    summary: dict[str, Any] | None = None,
 ) -> None:
     values = {"status": status, "finished_at": timezone.now(), "error_message": error}
     if summary is not None:
@@ -231,21 +252,29 @@ def job_cancel(*, job: GeorefJob) -> None:
         status=JobStatus.CANCELLED, finished_at=now
     )
     job.refresh_from_db()
+    if job.holder_gone:
+        GeorefJob.objects.filter(pk=job.pk, worker=job.worker).update(
+            status=JobStatus.CANCELLED, finished_at=now
+        )
+        job.refresh_from_db()
 
 
-def job_retry(*, job: GeorefJob) -> None:
-    """Queue a failed job again; it resumes from its last checkpoint when it has one."""
+def job_retry(*, job: GeorefJob, enqueue: bool = True) -> bool:
+    """Make a failed job pending again and queue it (``enqueue``: else the caller runs it); it
+    resumes from its last checkpoint when it has one. Returns whether it was failed."""
     updated = GeorefJob.objects.filter(pk=job.pk, status=JobStatus.FAILED).update(
         status=JobStatus.PENDING, error_message="", finished_at=None
     )
-    if updated:
+    if updated and enqueue:
         transaction.on_commit(lambda: job_enqueue(job_id=job.pk))
     job.refresh_from_db()
+    return bool(updated)
 
 
 def jobs_recover() -> list[uuid.UUID]:
-    """Queue again the running jobs whose worker stopped giving signs of life (crash, restart)
-    and the pending ones older than that delay (a lost queue message)."""
+    """Queue again the running jobs whose worker stopped: its process is gone (this machine),
+    or its heartbeat is too old (crash elsewhere, restart); and the pending ones older than
+    that delay (a lost queue message)."""
     stale = timezone.now() - timedelta(seconds=int(settings.GEOREF_JOB_STALE_SECONDS))
     ids = list(
         GeorefJob.objects.filter(cancel_requested=False)
@@ -255,6 +284,10 @@ def jobs_recover() -> list[uuid.UUID]:
         )
         .values_list("id", flat=True)
     )
+    running = GeorefJob.objects.filter(
+        status=JobStatus.RUNNING, cancel_requested=False, heartbeat_at__gte=stale
+    ).only("id", "status", "holder_host", "holder_pid", "holder_boot_id")
+    ids += [job.id for job in running if job.holder_gone]
     for job_id in ids:
         job_enqueue(job_id=job_id)
     return ids

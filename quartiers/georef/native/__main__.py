@@ -1,6 +1,11 @@
-"""`python -m quartiers.georef.native`: build the C loops now if needed, say which loops run."""
+"""`python -m quartiers.georef.native`: says which loops run (exit 1 without the extension)."""
 
-from quartiers.georef.native import library
+import sys
 
-lib = library()
-print(lib._name if lib is not None else "boucles C indisponibles : numba sera utilisé")
+from quartiers.georef import native
+
+if native.extension is not None:
+    print(f"extension compilée : {native.extension.__file__}")
+else:
+    print("extension compilée absente : lancez `pip install -e .` (make venv)", file=sys.stderr)
+    sys.exit(1)

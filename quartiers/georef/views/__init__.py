@@ -6,6 +6,7 @@ from quartiers.georef.views.files import (
     job_cancel_view,
     job_detail,
     job_result,
+    job_resume_view,
     job_status,
 )
 from quartiers.georef.views.verify import verify_page
@@ -16,6 +17,7 @@ __all__ = [
     "job_cancel_view",
     "job_detail",
     "job_result",
+    "job_resume_view",
     "job_status",
     "verify_page",
 ]

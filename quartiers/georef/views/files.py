@@ -4,6 +4,7 @@ their own jobs (404 otherwise)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 import uuid
@@ -20,10 +21,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from quartiers.core.permissions import internal_required
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
+from quartiers.core.uploads.tempfiles import DEPOSIT_MAX_AGE_S, deposits_dir
 from quartiers.geography.models import QPV
 from quartiers.georef.batch import BatchInputError, BatchOptions, Summary, summary_chart_svg
 from quartiers.georef.batch.columns import ColumnMapping, columns_detect
 from quartiers.georef.batch.readers import source_inspect
+from quartiers.georef.batch.results import result_columns_doc
 from quartiers.georef.forms import ColumnsForm, UploadForm
 from quartiers.georef.job_access import (
     job_for_user,
@@ -34,15 +38,15 @@ from quartiers.georef.job_access import (
     size_text,
     upload_too_large,
 )
-from quartiers.georef.jobs.services import job_cancel, job_create
+from quartiers.georef.jobs.services import job_cancel, job_create, job_retry
 from quartiers.georef.loader import GeorefError
 
 SESSION_KEY = "georef_deposits"
-DEPOSIT_MAX_AGE_S = 24 * 3600  # an upload whose columns were never confirmed
 
 
 def _deposits_root() -> Path:
-    return Path(settings.MEDIA_ROOT) / "georef" / "depots"
+    """In the private upload-temp directory: never backed up, purged (core/uploads)."""
+    return deposits_dir()
 
 
 def _deposits_prune() -> None:
@@ -50,12 +54,13 @@ def _deposits_prune() -> None:
     root = _deposits_root()
     if not root.is_dir():
         return
-    limit = time.time() - DEPOSIT_MAX_AGE_S
+    limit = time.time() - DEPOSIT_MAX_AGE_S  # the periodic purge applies the same age
     for folder in root.iterdir():
         if folder.is_dir() and folder.stat().st_mtime < limit:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+@upload_limit("GEOREF_MAX_UPLOAD_BYTES")
 @csrf_exempt  # the CSRF check reads the body: first refuse an announced oversized upload
 @internal_required
 def file_page(request: HttpRequest) -> HttpResponse:
@@ -68,9 +73,14 @@ def file_page(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _file_upload(request: HttpRequest) -> HttpResponse:
+    refused = upload_refusal(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     limit = int(settings.GEOREF_MAX_UPLOAD_BYTES)
-    if request.method == "POST" and form.is_valid():
+    if refused:
+        form = UploadForm(request.POST, request.FILES)
+        form.is_valid()
+        form.errors["fichier"] = form.error_class([refused])
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["fichier"]
         if upload.size > limit:
             form.add_error(
@@ -85,20 +95,33 @@ def _file_upload(request: HttpRequest) -> HttpResponse:
             folder.mkdir(parents=True)
             suffix = Path(upload.name).suffix.lower()[:6] or ".csv"
             path = folder / f"depot{suffix}"
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
+            _deposit_keep(upload, path)
             try:
-                source_inspect(path=path)
+                source_inspect(path=path, header_line=form.header_line())
             except BatchInputError as exc:
                 shutil.rmtree(folder, ignore_errors=True)
                 form.add_error("fichier", f"Fichier illisible : {exc}")
             else:
                 deposits = request.session.get(SESSION_KEY, {})
-                deposits[token] = {"name": upload.name[:255], "path": str(path)}
+                deposits[token] = {
+                    "name": upload.name[:255],
+                    "path": str(path),
+                    "header_line": form.header_line(),
+                }
                 request.session[SESSION_KEY] = deposits
                 return redirect("georef:file_columns", token=token)
     return _upload_render(request, form)
+
+
+def _deposit_keep(upload, path: Path) -> None:
+    """The streamed upload becomes the deposit: a hard link (no copy) when possible."""
+    try:
+        os.link(upload.temporary_file_path(), path)
+    except OSError:
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+    upload.close()
 
 
 def _upload_render(
@@ -115,6 +138,7 @@ def _upload_render(
             "jobs": jobs_of_user(user=request.user)[:20],
             "limit_text": size_text(int(settings.GEOREF_MAX_UPLOAD_BYTES)),
             "retention_days": settings.GEOREF_RETENTION_DAYS,
+            "result_columns": result_columns_doc(),
         },
         status=status,
     )
@@ -128,20 +152,27 @@ def file_columns(request: HttpRequest, token: str) -> HttpResponse:
         messages.warning(request, "Ce dépôt a expiré : déposez le fichier à nouveau.")
         return redirect("georef:file")
     path = Path(deposit["path"])
-    info = source_inspect(path=path)
+    header_line = int(deposit.get("header_line", 1))
+    info = source_inspect(path=path, header_line=header_line)
     mapping: ColumnMapping | None
     detect_error = ""
     try:
         mapping = columns_detect(header=info.header)
     except BatchInputError as exc:
         mapping, detect_error = None, str(exc)
-    initial = {"generation": str(settings.QPV_GENERATION), "output_format": "csv"}
+    initial = {
+        "generation": str(settings.QPV_GENERATION),
+        "output_format": "csv",
+        "column_names": "fr",
+    }
     form = ColumnsForm(request.POST or None, header=info.header, mapping=mapping, initial=initial)
     if request.method == "POST" and form.is_valid():
         options = BatchOptions(
             generation=int(form.cleaned_data["generation"]),
             columns=form.overrides(),
             output_format=form.cleaned_data["output_format"],
+            column_names=form.cleaned_data["column_names"] or "fr",
+            header_line=header_line,
         )
         try:
             with path.open("rb") as upload:
@@ -173,6 +204,7 @@ def file_columns(request: HttpRequest, token: str) -> HttpResponse:
             "info": info,
             "mapping_text": mapping.describe(info.header) if mapping else "",
             "detect_error": detect_error,
+            "result_columns": result_columns_doc(),
         },
     )
 
@@ -251,6 +283,17 @@ def job_cancel_view(request: HttpRequest, job) -> HttpResponse:
     else:
         job_cancel(job=job)
         messages.success(request, "Annulation demandée : le traitement s'arrête.")
+    return redirect("georef:job_detail", job_id=job.id)
+
+
+@require_POST
+@_own_job
+def job_resume_view(request: HttpRequest, job) -> HttpResponse:
+    """« Reprendre le traitement » of a failed job: queued again, from its last checkpoint."""
+    if job_retry(job=job):
+        messages.success(request, "Reprise demandée : le traitement repart de son dernier point.")
+    else:
+        messages.info(request, "Seul un traitement échoué peut être repris.")
     return redirect("georef:job_detail", job_id=job.id)
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from quartiers.core.rate_limit import request_throttle_wait
 from quartiers.georef.forms import VerifyForm
 from quartiers.georef.lookup import (
     Answer,
@@ -29,17 +30,30 @@ def _lookup(form: VerifyForm, generation: int) -> Answer | None:
     return None
 
 
+def _asks_lookup(form: VerifyForm) -> bool:
+    data = form.cleaned_data
+    return bool(data["lon"] or data["lat"] or data["adresse"].strip())
+
+
 def verify_page(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.GET or None, initial={"generation": str(settings.QPV_GENERATION)})
     answer: Answer | None = None
     error = ""
+    wait: int | None = None
     generation = int(settings.QPV_GENERATION)
     if form.is_bound and form.is_valid():
         generation = int(form.cleaned_data["generation"] or generation)
-        try:
-            answer = _lookup(form, generation)
-        except LookupInputError as exc:
-            error = exc.message[:1].upper() + exc.message[1:]
+        # Each lookup counts in the client's API bucket (quartiers/core/rate_limit.py).
+        if _asks_lookup(form) and (wait := request_throttle_wait(request)) is not None:
+            error = (
+                f"Trop de recherches : réessayez dans {wait} s (limite par visiteur et par "
+                "minute, commune avec l'API)."
+            )
+        else:
+            try:
+                answer = _lookup(form, generation)
+            except LookupInputError as exc:
+                error = exc.message[:1].upper() + exc.message[1:]
         if answer is None and not error:
             error = "Saisissez une adresse, ou des coordonnées, ou cliquez sur la carte."
     elif form.is_bound:
@@ -47,7 +61,7 @@ def verify_page(request: HttpRequest) -> HttpResponse:
             str(message) for messages in form.errors.values() for message in messages
         )
     query = f"?generation={generation}"
-    return render(
+    response = render(
         request,
         "georef/verify.html",
         {
@@ -71,7 +85,11 @@ def verify_page(request: HttpRequest) -> HttpResponse:
                 "result": _result_marker(answer),
             },
         },
+        status=200 if wait is None else 429,
     )
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 def _result_marker(answer: Answer | None) -> dict | None:

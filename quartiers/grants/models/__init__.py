@@ -13,6 +13,7 @@ from quartiers.grants.models.associations import (
     AssociationMembership,
 )
 from quartiers.grants.models.calls import CallForProjects, CommitteeMeeting, Envelope
+from quartiers.grants.models.posts import FundedPost, PostScheme, PostYear
 
 __all__ = [
     "Agreement",
@@ -26,7 +27,10 @@ __all__ = [
     "CommitteeMeeting",
     "Envelope",
     "FinancialReport",
+    "FundedPost",
     "Payment",
+    "PostScheme",
+    "PostYear",
     "StatusChange",
     "Tranche",
 ]

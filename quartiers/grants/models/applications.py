@@ -71,7 +71,30 @@ class Application(models.Model):
     )
     starts_on = models.DateField("début de l'action")
     ends_on = models.DateField("fin de l'action")
+    # CERFA 12156 — the association (section 3: budget and human resources), as declared
+    # with this request
+    association_budget = models.DecimalField(
+        "budget annuel de l'association (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    staff_members = models.PositiveIntegerField("adhérents", null=True, blank=True)
+    staff_volunteers = models.PositiveIntegerField("bénévoles", null=True, blank=True)
+    staff_civic_volunteers = models.PositiveIntegerField(
+        "volontaires (service civique)", null=True, blank=True
+    )
+    staff_employees = models.PositiveIntegerField("salariés", null=True, blank=True)
+    staff_fte = models.DecimalField(
+        "salariés en ETPT", max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    # CERFA 12156 — attestation sur l'honneur by the legal representative, given when filing
+    attestation_name = models.CharField(
+        "représentant légal signataire de l'attestation", max_length=150, blank=True
+    )
+    attestation_role = models.CharField("qualité du signataire", max_length=150, blank=True)
+    attestation_at = models.DateTimeField(
+        "attestation sur l'honneur signée le", null=True, blank=True
+    )
     # Instruction and decision
+    complement_request = models.TextField("compléments demandés", blank=True)
     delegate_opinion = models.CharField(
         "avis du délégué", max_length=12, choices=DelegateOpinion.choices, blank=True
     )
@@ -128,7 +151,17 @@ class Application(models.Model):
     def year(self) -> int:
         return self.call.year
 
-    def _lines_total(self, **filters: object) -> Decimal:
+    def _lines_total(self, **filters: str) -> Decimal:
+        """Sum of the budget lines matching `filters` (field → value); from the prefetched
+        lines when the list prefetched them (`prefetch_related("budget_lines")`: one query
+        for a whole table instead of one per row and column)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("budget_lines")
+        if prefetched is not None:
+            return money_sum(
+                line.amount
+                for line in prefetched
+                if all(getattr(line, name) == value for name, value in filters.items())
+            )
         return money_sum(self.budget_lines.filter(**filters).values_list("amount", flat=True))
 
     @property

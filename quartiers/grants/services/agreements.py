@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_record
+from quartiers.grants.access import owner_require
 from quartiers.grants.choices import (
     CONVENTION_THRESHOLD,
     ApplicationStatus,
@@ -56,9 +58,10 @@ def agreement_sign(
     tranche_amounts: list[Decimal] | None = None,
 ) -> Agreement:
     """Sign the act of a granted application (year 1 of a CPO); status → conventionnée."""
+    access_require(user, Perm.EDIT, Agreement)  # no rule for agreements: préfecture only
     if application.status != S.GRANTED:
         raise GrantRefused("Seule une demande accordée peut être conventionnée.")
-    amount = application.amount_granted
+    amount = cast(Decimal, application.amount_granted)  # set on every granted application
     decision_kind_check(amount=amount, kind=kind)
     if kind == DecisionKind.CPO:
         if years not in CPO_YEARS:
@@ -110,6 +113,8 @@ def tranche_next(*, agreement: Agreement) -> Tranche | None:
 def application_renew(*, agreement: Agreement, user: Any) -> Application:
     """Year k of a CPO: a copy of the previous year's application (content and budget), as a
     draft the association reviews and files — no need to fill the whole CERFA again."""
+    for year in agreement.tranches.exclude(application=None).select_related("application")[:1]:
+        owner_require(user, cast(Application, year.application))  # application is set
     if not agreement.is_multi_year:
         raise GrantRefused(
             "Seule une convention pluriannuelle (CPO) se renouvelle d'une année sur l'autre."
@@ -172,6 +177,7 @@ def application_renew(*, agreement: Agreement, user: Any) -> Application:
 
 def tranche_confirm(*, application: Application, signed_on: date, user: Any) -> Application:
     """A granted CPO renewal joins its agreement's tranche (no new convention); → conventionnée."""
+    access_require(user, Perm.EDIT, Agreement)  # préfecture only
     tranche = getattr(application, "tranche", None)
     if application.agreement_id is None or tranche is None:
         raise GrantRefused("Cette demande n'est pas une année de CPO : signez un acte attributif.")
@@ -196,16 +202,18 @@ def payment_add(
     *, application: Application, kind: str, amount: Decimal, paid_on: date, user: Any
 ) -> Payment:
     """An advance, then the balance; the balance completes the amount granted (→ payée)."""
+    access_require(user, Perm.EDIT, Agreement)  # préfecture only
     if application.status != S.AGREED:
         raise GrantRefused("Un paiement ne s'enregistre que sur une demande conventionnée.")
     if amount <= 0:
         raise GrantRefused("Le montant d'un paiement doit être positif.")
     paid = application.amount_paid
-    rest = application.amount_granted - paid
+    granted = cast(Decimal, application.amount_granted)  # set on every agreed application
+    rest = granted - paid
     if kind == PaymentKind.ADVANCE:
         if application.payments.exists():
             raise GrantRefused("L'avance a déjà été versée : enregistrez le solde.")
-        if amount >= application.amount_granted:
+        if amount >= granted:
             raise GrantRefused(
                 "Une avance est inférieure au montant accordé ; pour tout verser, "
                 "enregistrez le solde."
@@ -252,6 +260,7 @@ def report_receive(
     comment: str = "",
 ) -> FinancialReport:
     """The CERFA 15059 financial report of the funded year (→ bilan reçu)."""
+    access_require(user, Perm.EDIT, Agreement)  # préfecture only
     if application.status != S.PAID:
         raise GrantRefused("Le compte rendu financier se reçoit après le paiement du solde.")
     with transaction.atomic():

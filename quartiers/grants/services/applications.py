@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from quartiers.contracts.services.documents import DocumentRefused, document_check
 from quartiers.core.audit import AuditAction, audit_diff, audit_record, audit_snapshot
+from quartiers.grants.access import content_require, creation_require, owner_require
 from quartiers.grants.choices import (
     EXPENSE_ACCOUNTS,
     FUND_FUNDER,
@@ -28,6 +29,16 @@ from quartiers.grants.models import (
 from quartiers.grants.services.errors import GrantRefused
 from quartiers.grants.services.money import euros
 
+# CERFA 12156 section 3: the association's budget and human resources (ETPT: équivalent temps
+# plein travaillé).
+CERFA_ASSOCIATION_FIELDS = (
+    "association_budget",
+    "staff_members",
+    "staff_volunteers",
+    "staff_civic_volunteers",
+    "staff_employees",
+    "staff_fte",
+)
 CONTENT_FIELDS = (
     "aid_form",
     "request_kind",
@@ -41,7 +52,10 @@ CONTENT_FIELDS = (
     "theme",
     "starts_on",
     "ends_on",
+    *CERFA_ASSOCIATION_FIELDS,
 )
+# What filing requires of section 3 of the CERFA (the others may be « 0 » but not empty).
+CERFA_REQUIRED = ("association_budget", "staff_volunteers", "staff_employees", "staff_fte")
 
 
 def action_dates_default(*, year: int) -> tuple[date, date]:
@@ -72,6 +86,7 @@ def application_create(
     """A draft application; the association completes its budget, then files it."""
     values = dict(values)
     qpvs = values.pop("qpvs", [])
+    creation_require(user, Application(association=association, call=call), {q.pk for q in qpvs})
     _dates_check(values, call.year)
     with transaction.atomic():
         application = Application.objects.create(
@@ -89,6 +104,7 @@ def application_create(
 def application_update(
     *, application: Application, values: dict[str, Any], user: Any
 ) -> Application:
+    content_require(user, application)
     values = dict(values)
     qpvs = values.pop("qpvs", None)
     _dates_check(values, application.call.year)
@@ -119,6 +135,7 @@ def budget_line_add(
     user: Any,
     funder: str = "",
 ) -> BudgetLine:
+    content_require(user, application)
     if amount <= 0:
         raise GrantRefused("Le montant d'une ligne de budget doit être positif.")
     accounts = EXPENSE_ACCOUNTS if side == BudgetSide.EXPENSE else INCOME_ACCOUNTS
@@ -152,6 +169,7 @@ def budget_line_add(
 
 
 def budget_line_delete(*, line: BudgetLine, user: Any) -> None:
+    content_require(user, line.application)
     with transaction.atomic():
         audit_record(
             obj=line.application,
@@ -183,27 +201,40 @@ def budget_problems(*, application: Application) -> list[str]:
         problems.append(
             f"Aucun montant n'est demandé à l'État : ajoutez une ligne 74 « {funder.label} »."
         )
+    missing = [
+        str(getattr(Application._meta.get_field(name), "verbose_name", name))
+        for name in CERFA_REQUIRED
+        if getattr(application, name) is None
+    ]
+    if missing:
+        problems.append(
+            "Renseignez les moyens de l'association (CERFA 12156, fiche 3) : "
+            + ", ".join(missing)
+            + " (0 si aucun)."
+        )
     return problems
 
 
 def document_add(
-    *, application: Application, kind: str, title: str, uploaded: UploadedFile, user: Any
+    *, application: Application, kind: str, title: str, uploaded: UploadedFile[Any], user: Any
 ) -> ApplicationDocument:
     """A PDF (checked by content and size, as contract documents are)."""
+    owner_require(user, application)
     try:
         sha256 = document_check(uploaded=uploaded)
     except DocumentRefused as exc:
         raise GrantRefused(str(exc)) from exc
+    name = cast(str, uploaded.name)  # a .pdf name (document_check)
     with transaction.atomic():
         document = ApplicationDocument(
             application=application,
             kind=kind,
-            title=title.strip() or uploaded.name,
-            size=uploaded.size,
+            title=title.strip() or name,
+            size=cast(int, uploaded.size),
             sha256=sha256,
             uploaded_by=user if getattr(user, "is_authenticated", False) else None,
         )
-        document.file.save(uploaded.name, uploaded, save=False)
+        document.file.save(name, uploaded, save=False)
         document.save()
         audit_record(
             obj=application,

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_record
 from quartiers.grants.identifiers import rna_check, siren_check, siren_of, siret_check
 from quartiers.grants.models import Association, AssociationMembership
@@ -15,7 +16,9 @@ from quartiers.grants.services.errors import GrantRefused
 from quartiers.grants.services.location import association_locate
 
 
-def association_identifiers_check(*, siret: str, rna_number: str = "", siren: str = "") -> dict:
+def association_identifiers_check(
+    *, siret: str, rna_number: str = "", siren: str = ""
+) -> dict[str, str]:
     """Cleaned identifiers, or GrantRefused naming the faulty one."""
     try:
         clean_siret = siret_check(siret)
@@ -46,6 +49,7 @@ ASSOCIATION_FIELDS = (
 
 
 def association_create(*, values: dict[str, Any], user: Any) -> Association:
+    access_require(user, Perm.EDIT, Association)  # the préfecture registers associations
     ids = association_identifiers_check(
         siret=values["siret"],
         rna_number=values.get("rna_number", ""),

@@ -10,8 +10,8 @@ georef engine. Only counts leave this module.
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,10 +22,21 @@ from django.conf import settings
 
 from quartiers.georef.batch.columns import ColumnMapping, columns_detect
 from quartiers.georef.batch.errors import BatchInputError
-from quartiers.georef.batch.readers import SourceInfo, csv_blocks, source_inspect, xlsx_rows
+from quartiers.georef.batch.readers import (
+    SourceInfo,
+    csv_blocks,
+    csv_text_records,
+    source_inspect,
+    xlsx_table,
+)
 from quartiers.georef.batch.results import number_parse
 from quartiers.georef.contours import LAMBERT93, WGS84
-from quartiers.georef.engine import STATUS_INVALID, STATUS_UNCERTAIN, status_with_geocoding
+from quartiers.georef.engine import (
+    STATUS_INVALID,
+    STATUS_UNCERTAIN,
+    LocateResult,
+    status_with_geocoding,
+)
 from quartiers.georef.geocoder import (
     AddressQuery,
     GeocoderClient,
@@ -36,11 +47,11 @@ from quartiers.georef.geocoder import (
 from quartiers.georef.loader import points_locate
 from quartiers.grants.services.errors import GrantRefused
 
-MAX_ROWS = 200_000
 GEOCODER_UNAVAILABLE = (
     "géocodage impossible pour le moment (service de géocodage indisponible) : aucun résultat "
     "n'a été enregistré, réessayez plus tard"
 )
+BLOCK_BYTES = 1 << 20  # CSV read 1 MiB at a time: memory does not grow with the file
 
 # A delimiter that never occurs in text (ASCII unit separator), for one-column files.
 ONE_COLUMN = "\x1f"
@@ -66,6 +77,22 @@ class Counts:
         return self.in_qpv + self.out
 
 
+@dataclass
+class _Rows:
+    """What one pass over the file keeps of each row: two numbers (coordinates) or one
+    geocoder query (addresses); never the row itself."""
+
+    mapping: ColumnMapping
+    x: array[float] = field(default_factory=lambda: array("d"))
+    y: array[float] = field(default_factory=lambda: array("d"))
+    queries: list[AddressQuery | None] = field(default_factory=list)
+    count: int = 0
+
+
+def beneficiaries_max_rows() -> int:
+    return int(settings.BENEFICIARIES_MAX_ROWS)
+
+
 def beneficiaries_count(
     *,
     path: Path,
@@ -73,49 +100,72 @@ def beneficiaries_count(
     generation: int | None = None,
     client: GeocoderClient | None = None,
 ) -> Counts:
-    """Counts of a beneficiaries' file. Raises GrantRefused (French) for a file that cannot be
-    read, has no usable column, too many rows, or when the geocoder cannot be reached."""
+    """Counts of a beneficiaries' file, read once. Raises GrantRefused (French) for a file
+    that cannot be read, has no usable column, more rows than BENEFICIARIES_MAX_ROWS (the
+    reading stops at the first row past it), or when the geocoder cannot be reached."""
     try:
-        info = source_inspect(path=Path(path))
-        if len(info.header) == 1:
-            # One column (a full address line): commas inside the addresses must not split
-            # it, whatever the sniffer guessed from them.
-            info.delimiter = ONE_COLUMN
-        mapping = columns_detect(header=info.header)
-        records = list(_records(info))
+        with _table_open(Path(path)) as (header, records):
+            mapping = columns_detect(header=header)
+            rows = _rows_collect(records, mapping, name=name)
     except BatchInputError as exc:
         raise GrantRefused(f"{name} : {exc}") from exc
-    if not records:
+    if not rows.count:
         raise GrantRefused(f"{name} : aucune ligne de bénéficiaire.")
-    if len(records) > MAX_ROWS:
-        raise GrantRefused(f"{name} : {len(records)} lignes, {MAX_ROWS} au plus.")
     if mapping.mode in ("lonlat", "xy"):
-        return _coordinates_count(records, mapping, generation=generation)
+        return _coordinates_count(rows, generation=generation)
     try:
-        return _addresses_count(records, mapping, generation=generation, client=client)
+        return _addresses_count(rows, generation=generation, client=client)
     except GeocoderError as exc:
         raise GrantRefused(f"{name} : {GEOCODER_UNAVAILABLE}.") from exc
 
 
-def _records(info: SourceInfo) -> Iterator[Record]:
-    if info.format == "xlsx":
-        yield from xlsx_rows(info=info)
+@contextlib.contextmanager
+def _table_open(path: Path) -> Iterator[tuple[list[str], Iterator[Record]]]:
+    """The header and the data rows of a CSV or XLSX file (an XLSX opened once)."""
+    with path.open("rb") as handle:
+        is_zip = handle.read(4) == b"PK\x03\x04"
+    if is_zip:
+        with xlsx_table(path=path) as table:
+            yield table
         return
-    for block in csv_blocks(info=info):
-        text = io.StringIO(block.data.decode("utf-8"), newline="")
-        reader = csv.reader(text, delimiter=info.delimiter)
-        consumed = 0
-        try:
-            for cells in reader:
-                line = block.first_line + consumed
-                consumed = reader.line_num
-                if any(cell.strip() for cell in cells):
-                    yield line, cells
-        except csv.Error as exc:
-            raise BatchInputError(
-                f"ligne CSV illisible ({exc}) : un guillemet n'est sans doute pas refermé.",
-                line=block.first_line + consumed,
-            ) from exc
+    info = source_inspect(path=path)
+    if len(info.header) == 1:
+        # One column (a full address line): commas inside the addresses must not split
+        # it, whatever the sniffer guessed from them.
+        info.delimiter = ONE_COLUMN
+    yield info.header, _csv_records(info)
+
+
+def _csv_records(info: SourceInfo) -> Iterator[Record]:
+    for block in csv_blocks(info=info, block_bytes=BLOCK_BYTES):
+        text = block.data.decode("utf-8")
+        for line, cells in csv_text_records(
+            text, delimiter=info.delimiter, first_line=block.first_line, header=info.header
+        ):
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+
+
+def _rows_collect(records: Iterator[Record], mapping: ColumnMapping, *, name: str) -> _Rows:
+    limit = beneficiaries_max_rows()
+    rows = _Rows(mapping=mapping)
+    coordinates = mapping.mode in ("lonlat", "xy")
+    x_role, y_role = ("x", "y") if mapping.mode == "xy" else ("lon", "lat")
+    for line, cells in records:
+        rows.count += 1
+        if rows.count > limit:
+            most = f"{limit:,}".replace(",", " ")
+            raise GrantRefused(
+                f"{name} : plus de {most} lignes de bénéficiaires (ligne {line} atteinte) ; la "
+                f"limite est de {most} lignes par fichier et la lecture s'est arrêtée là. "
+                "Découpez le fichier."
+            )
+        if coordinates:
+            rows.x.append(_number(_cell(cells, mapping, x_role)))
+            rows.y.append(_number(_cell(cells, mapping, y_role)))
+        else:
+            rows.queries.append(address_query(cells, mapping))
+    return rows
 
 
 def _cell(cells: list[str], mapping: ColumnMapping, role: str) -> str:
@@ -128,15 +178,12 @@ def _number(text: str) -> float:
     return np.nan if value is None else value
 
 
-def _coordinates_count(
-    records: list[Record], mapping: ColumnMapping, *, generation: int | None
-) -> Counts:
-    x_role, y_role = ("x", "y") if mapping.mode == "xy" else ("lon", "lat")
-    x = np.array([_number(_cell(cells, mapping, x_role)) for _, cells in records])
-    y = np.array([_number(_cell(cells, mapping, y_role)) for _, cells in records])
-    crs = LAMBERT93 if mapping.mode == "xy" else WGS84
+def _coordinates_count(rows: _Rows, *, generation: int | None) -> Counts:
+    x = np.frombuffer(rows.x, dtype=np.float64)
+    y = np.frombuffer(rows.y, dtype=np.float64)
+    crs = LAMBERT93 if rows.mapping.mode == "xy" else WGS84
     result = points_locate(lon=x, lat=y, crs=crs, generation=generation, distances="band")
-    return _counts(result, result.status, rows=len(records))
+    return _counts(result, result.status, rows=rows.count)
 
 
 def address_query(cells: list[str], mapping: ColumnMapping) -> AddressQuery | None:
@@ -156,18 +203,14 @@ def address_query(cells: list[str], mapping: ColumnMapping) -> AddressQuery | No
 
 
 def _addresses_count(
-    records: list[Record],
-    mapping: ColumnMapping,
-    *,
-    generation: int | None,
-    client: GeocoderClient | None,
+    rows: _Rows, *, generation: int | None, client: GeocoderClient | None
 ) -> Counts:
-    n = len(records)
+    n = rows.count
     lon, lat, score = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
     match_type = np.full(n, None, dtype=object)
-    asked = [(i, q) for i, (_, cells) in enumerate(records) if (q := address_query(cells, mapping))]
+    asked = [(i, q) for i, q in enumerate(rows.queries) if q is not None]
     own = client is None
-    if own:
+    if client is None:
         client = GeocoderClient(GeocoderConfig.from_settings())
     try:
         pages = addresses_geocode(queries=[q for _, q in asked], client=client, mode="batch")
@@ -194,7 +237,7 @@ def _addresses_count(
     return counts
 
 
-def _counts(result, status: np.ndarray, *, rows: int) -> Counts:
+def _counts(result: LocateResult, status: np.ndarray, *, rows: int) -> Counts:
     valid = status != STATUS_INVALID
     inside = valid & (result.primary >= 0)
     codes = result.primary_codes()[inside]

@@ -3,21 +3,26 @@ atomic, French errors naming file, line and column; an ImportRun row when applie
 
 from __future__ import annotations
 
-import csv
 import hashlib
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from quartiers.contracts.choices import Theme
 from quartiers.contracts.models import Contract
-from quartiers.geography.importers.summary import ImportRefused, ImportSummary, import_run_record
+from quartiers.core.access import Perm, access_require
+from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
+from quartiers.geography.importers.summary import import_run_record
 from quartiers.geography.models import QPV
+from quartiers.grants.access import Steering
 from quartiers.grants.choices import (
     FUND_FUNDER,
     AidForm,
@@ -32,6 +37,10 @@ from quartiers.grants.identifiers import rna_check, siret_check
 from quartiers.grants.models import Application, Association, BudgetLine, CallForProjects
 from quartiers.grants.services.applications import reference_next
 from quartiers.grants.services.money import amount_parse
+from quartiers.shared.imports import ImportRefused, ImportSummary
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer
 
 COLUMNS = (
     "numero_dossier",
@@ -127,7 +136,8 @@ def _row_parse(row: dict[str, str], contracts: dict[str, Contract]) -> DauphinRo
         raise _RowError(
             "statut", f"statut « {status} » non importable ({', '.join(IMPORTABLE_STATUSES)})"
         )
-    total, requested = _amount(row, "cout_total"), _amount(row, "montant_demande")
+    total = cast(Decimal, _amount(row, "cout_total"))  # not optional: never None
+    requested = cast(Decimal, _amount(row, "montant_demande"))
     granted = _amount(row, "montant_accorde", optional=True)
     if requested > total:
         raise _RowError("montant_demande", "montant demandé supérieur au coût total de l'action")
@@ -240,26 +250,55 @@ def _row_apply(parsed: DauphinRow, qpvs: dict[str, QPV], summary: ImportSummary)
     BudgetLine.objects.bulk_create(lines)
 
 
-def dauphin_import(*, path: Path, apply: bool = False, name: str = "") -> ImportSummary:
-    """Read the whole extract, refuse it at the first error (file, line, column), else apply."""
-    path = Path(path)
-    name = name or path.name
-    content = path.read_bytes()
-    summary = ImportSummary(
-        kind="grants_dauphin", source=name, sha256=hashlib.sha256(content).hexdigest()
-    )
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(f"{name} : le fichier doit être encodé en UTF-8.") from exc
-    reader = csv.DictReader(text.splitlines(), delimiter=";")
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+class _Hashing(io.RawIOBase):
+    """A binary file read once, hashed as it is read (the parse and the SHA-256 share a pass)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Buffer) -> int:
+        count: int = self._handle.readinto(buffer)  # type: ignore[attr-defined]
+        self.digest.update(memoryview(buffer)[:count])
+        return count
+
+    def hexdigest(self) -> str:
+        while chunk := self._handle.read(1 << 20):  # an unread end (never parsed)
+            self.digest.update(chunk)
+        return self.digest.hexdigest()
+
+
+def dauphin_max_rows() -> int:
+    return int(settings.DAUPHIN_MAX_ROWS)
+
+
+def _rows_parse(lines: Iterator[str], name: str) -> list[DauphinRow]:
+    """Parse every row (streamed, at most DAUPHIN_MAX_ROWS), refused at the first error."""
+    records = csv_rows(lines, delimiter=";")
+    first = next(records, None)
+    header = [c.strip() for c in first[1]] if first else []
+    missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise ImportRefused(f"{name}, ligne 1 : colonne(s) manquante(s) : {', '.join(missing)}.")
     contracts = {c.code: c for c in Contract.objects.all()}
-    qpvs = {q.code: q for q in QPV.objects.of_generation(2024)}
-    parsed, seen = [], set()
-    for line_number, row in enumerate(reader, start=2):
+    qpvs = set(QPV.objects.of_generation(2024).values_list("code", flat=True))
+    limit = dauphin_max_rows()
+    parsed: list[DauphinRow] = []
+    seen: set[Any] = set()
+    records = csv_rows(lines, delimiter=";", first_line=2, header=header)
+    for line_number, fields in records:
+        if not fields:
+            continue
+        if len(parsed) >= limit:
+            raise ImportRefused(
+                f"{name}, ligne {line_number} : plus de {limit} dossiers ; la limite est de "
+                f"{limit} lignes par extrait et la lecture s'est arrêtée là. Découpez "
+                "l'extrait (par année ou par contrat)."
+            )
+        row = dict(zip(header, fields, strict=False))
         try:
             item = _row_parse(row, contracts)
             unknown = [c for c in item.qpv_codes if c not in qpvs]
@@ -275,6 +314,30 @@ def dauphin_import(*, path: Path, apply: bool = False, name: str = "") -> Import
             ) from exc
         seen.add(item.number)
         parsed.append(item)
+    return parsed
+
+
+def dauphin_import(
+    *, path: Path, apply: bool = False, name: str = "", user: Any = None
+) -> ImportSummary:
+    """Read the extract once (streamed: a row limit, never the whole file in memory), refuse
+    it at the first error (file, line, column), else apply. The préfecture only (`user` None:
+    the system, a management command)."""
+    access_require(user, Perm.EDIT, Steering)
+    path = Path(path)
+    name = name or path.name
+    with path.open("rb", buffering=0) as raw:
+        hashing = _Hashing(raw)
+        text = io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="")
+        try:
+            parsed = _rows_parse(iter(text), name)
+        except UnicodeDecodeError as exc:
+            raise ImportRefused(f"{name} : le fichier doit être encodé en UTF-8.") from exc
+        except CsvReadError as exc:
+            raise ImportRefused(f"{name}, {exc}") from exc
+        sha256 = hashing.hexdigest()
+    summary = ImportSummary(kind="grants_dauphin", source=name, sha256=sha256)
+    qpvs = {q.code: q for q in QPV.objects.of_generation(2024)}
     with transaction.atomic():
         sid = transaction.savepoint()
         for item in parsed:

@@ -9,7 +9,7 @@ notice, and is located again later (button on its page, `manage.py grants_locate
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from quartiers.core.access import Perm, access_require
 from quartiers.core.audit import AuditAction, audit_record
 from quartiers.geography.models import QPV
 from quartiers.georef.engine import (
@@ -67,7 +68,7 @@ def address_coordinates(
     if not line:
         return None
     own = client is None
-    if own:
+    if client is None:
         client = GeocoderClient(GeocoderConfig.from_settings(**INTERACTIVE))
     try:
         pages = addresses_geocode(queries=[AddressQuery(line)], client=client, mode="single")
@@ -137,7 +138,11 @@ def _unlocated(association: Association, notice: str) -> Association:
 def _position_locate(
     association: Association, *, generation: int | None, geocoded: GeocodeResult | None
 ) -> Association:
-    result = points_locate(lon=[association.lon], lat=[association.lat], generation=generation)
+    result = points_locate(
+        lon=[cast(float, association.lon)],
+        lat=[cast(float, association.lat)],
+        generation=generation,
+    )
     engine_status = int(result.status[0])
     status = engine_status
     if geocoded is not None:
@@ -220,7 +225,7 @@ def association_location_text(*, association: Association) -> LocationText:
         return LocationText(f"Non localisée : {a.location_notice or NO_ADDRESS}.", "")
     names = dict(
         QPV.objects.filter(
-            generation=a.qpv_generation, code__in=[*a.qpv_codes, a.qpv_nearest_code]
+            generation=cast(int, a.qpv_generation), code__in=[*a.qpv_codes, a.qpv_nearest_code]
         ).values_list("code", "name")
     )
 
@@ -261,6 +266,7 @@ def association_relocate(
     *, association: Association, user: Any, client: GeocoderClient | None = None
 ) -> Association:
     """Locate again (geocoding the address anew unless coordinates were typed) and save."""
+    access_require(user, Perm.EDIT, association)
     before = association.get_qpv_location_display()
     association_locate(association=association, client=client)
     with transaction.atomic():
@@ -304,7 +310,7 @@ def associations_locate(
         queryset = queryset.filter(Q(qpv_location=QpvLocation.UNKNOWN) | ~Q(location_notice=""))
     report = LocateReport()
     own = client is None
-    if own:
+    if client is None:
         client = GeocoderClient(GeocoderConfig.from_settings())
     try:
         for association in queryset.order_by("pk").iterator():

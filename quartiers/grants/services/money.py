@@ -43,7 +43,7 @@ def euros(amount: Decimal | None) -> str:
         return "—"
     sign = "-" if amount < 0 else ""
     whole, cents = f"{abs(amount).quantize(CENT):.2f}".split(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

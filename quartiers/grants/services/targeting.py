@@ -12,11 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from quartiers.core.audit import AuditAction, audit_record
 from quartiers.georef.geocoder import GeocoderClient
+from quartiers.grants.access import owner_require
 from quartiers.grants.models import Application
 from quartiers.grants.services.beneficiaries import Counts, beneficiaries_count
 from quartiers.grants.services.errors import GrantRefused
@@ -33,6 +35,11 @@ def beneficiaries_measure(
 ) -> Application:
     """Measure the share of beneficiaries in a QPV; the file at `path` is always deleted."""
     path = Path(path)
+    try:
+        owner_require(user, application)
+    except PermissionDenied:
+        path.unlink(missing_ok=True)
+        raise
     name = name or path.name
     try:
         counts = beneficiaries_count(path=path, name=name, generation=generation, client=client)

@@ -2,6 +2,8 @@ from decimal import Decimal
 
 from django import template
 
+from quartiers.core.access import Perm, user_can
+from quartiers.grants.access import Steering
 from quartiers.grants.services.money import euros as euros_format
 
 register = template.Library()
@@ -25,4 +27,21 @@ def share_percent(share) -> str:
 
 @register.filter
 def target_percent(share) -> str:
-    return f"{(share.target * 100):.0f} %"
+    value = (share.target * 100).normalize()
+    text = f"{value:f}".replace(".", ",")
+    return f"{'au plus' if getattr(share, 'maximum', False) else 'au moins'} {text} %"
+
+
+@register.filter
+def in_list(value, options) -> bool:
+    return value in options
+
+
+@register.inclusion_tag("grants/includes/grants_nav.html", takes_context=True)
+def grants_nav(context) -> dict[str, bool]:
+    """The funding menu, by rights (quartiers/grants/access.py), never by role."""
+    user = context.get("user")
+    return {
+        "steers": user_can(user, Perm.VIEW_INTERNAL, Steering),
+        "imports": user_can(user, Perm.EDIT, Steering),
+    }

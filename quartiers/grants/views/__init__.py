@@ -30,6 +30,7 @@ from quartiers.grants.views.money import (
     targeting,
     targeting_export,
 )
+from quartiers.grants.views.posts import post_list
 from quartiers.grants.views.steps import (
     agreement_sign,
     application_renew,
@@ -67,6 +68,7 @@ __all__ = [
     "document_upload",
     "my_association",
     "payment_add",
+    "post_list",
     "report_export",
     "report_list",
     "report_receive",

@@ -10,8 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quartiers.core.access import Perm
 from quartiers.core.audit import audit_for
-from quartiers.core.territory import is_prefecture
+from quartiers.core.permissions import permission_check
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
+from quartiers.grants.access import (
+    association_of,
+    can_act_as_owner,
+    can_decide,
+    can_edit_content,
+    can_transition,
+    is_owner,
+)
 from quartiers.grants.choices import TRANSITIONS, ApplicationStatus, BudgetSide
 from quartiers.grants.forms import (
     AgreementForm,
@@ -22,22 +32,29 @@ from quartiers.grants.forms import (
     ReportForm,
     TransitionForm,
 )
-from quartiers.grants.models import Association
-from quartiers.grants.permissions import (
-    READERS,
-    access_check,
-    can_edit_content,
-    can_renew,
-    can_transition,
-    can_upload_beneficiaries,
-    is_owner,
-)
-from quartiers.grants.selectors import association_of, scope_applications
+from quartiers.grants.models import Application, Association
+from quartiers.grants.selectors import scope_applications
 from quartiers.grants.services import GrantRefused
 from quartiers.grants.services import applications as application_services
 from quartiers.grants.tables import APPLICATION_COLUMNS, application_rows
-from quartiers.grants.views.common import application_get, export, exports_for, forbid
+from quartiers.grants.views.common import (
+    application_get,
+    export,
+    exports_for,
+    forbid,
+    funding_check,
+)
+from quartiers.shared.sorting import SortColumn, sort_from
 
+APPLICATION_SORT = (
+    SortColumn("numero", value=lambda a: a.reference),
+    SortColumn("action", value=lambda a: a.action_title),
+    SortColumn("association", value=lambda a: a.association.name),
+    SortColumn("contrat", value=lambda a: a.call.contract.code),
+    SortColumn("statut", value=lambda a: a.get_status_display()),
+    SortColumn("demande", value=lambda a: a.amount_requested),
+    SortColumn("accorde", value=lambda a: a.amount_granted),
+)
 EDIT_DENIED = "Cette demande n'est plus modifiable par vous (déposée, ou hors de vos droits)."
 
 
@@ -49,18 +66,20 @@ def _applications(request: HttpRequest):
     year = request.GET.get("annee", "")
     if year.isdigit():
         queryset = queryset.filter(call__year=int(year))
-    return queryset.prefetch_related("qpvs")
+    return queryset.prefetch_related("qpvs", "budget_lines")
 
 
 def application_list(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
+    sort = sort_from(request.GET, APPLICATION_SORT, default="numero", anchor="application-table")
     return render(
         request,
         "grants/application_list.html",
         {
             "title": "Demandes de subvention",
-            "applications": _applications(request),
+            "applications": sort.rows(_applications(request)),
+            "sort": sort,
             "statuses": ApplicationStatus.choices,
             "association": association_of(request.user),
             "exports": exports_for("grants:application_export", request.GET.urlencode()),
@@ -69,7 +88,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 def application_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     return export(
         fmt,
@@ -81,14 +100,16 @@ def application_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def application_create(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    denied = permission_check(
+        request,
+        Perm.EDIT,
+        Application,
+        "Seules une association ou la préfecture créent une demande.",
+    )
+    if denied is not None:
         return denied
     association = association_of(request.user)
-    if association is None:
-        forbid(
-            is_prefecture(request.user),
-            "Seules une association ou la préfecture créent une demande.",
-        )
+    if association is None:  # the préfecture files for the association it picks
         chosen = request.GET.get("association") or request.POST.get("association")
         if not chosen:
             messages.info(request, "Choisissez l'association pour laquelle saisir la demande.")
@@ -126,7 +147,7 @@ def application_create(request: HttpRequest) -> HttpResponse:
 
 
 def application_detail(request: HttpRequest, uuid: object) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
     user = request.user
@@ -159,10 +180,9 @@ def application_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "agreement_form": AgreementForm(initial={"years": 1}, auto_id="acte-%s"),
             "payment_form": PaymentForm(auto_id="paiement-%s"),
             "report_form": ReportForm(auto_id="bilan-%s"),
-            "prefecture": is_prefecture(user),
+            "decides": can_decide(user),
             "owner": is_owner(user, application),
-            "can_upload": can_upload_beneficiaries(user, application),
-            "can_renew": can_renew(user, application),
+            "acts_as_owner": can_act_as_owner(user, application),
             "steps": application.steps.select_related("by"),
             "payments": application.payments.all(),
             "report": getattr(application, "financial_report", None),
@@ -173,7 +193,7 @@ def application_detail(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 def application_edit(request: HttpRequest, uuid: object) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
     forbid(can_edit_content(request.user, application), EDIT_DENIED)
@@ -203,7 +223,7 @@ def application_edit(request: HttpRequest, uuid: object) -> HttpResponse:
 
 @require_POST
 def budget_line_add(request: HttpRequest, uuid: object) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
     forbid(can_edit_content(request.user, application), EDIT_DENIED)
@@ -226,7 +246,7 @@ def budget_line_add(request: HttpRequest, uuid: object) -> HttpResponse:
 
 @require_POST
 def budget_line_delete(request: HttpRequest, uuid: object, pk: int) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
     forbid(can_edit_content(request.user, application), EDIT_DENIED)
@@ -236,14 +256,17 @@ def budget_line_delete(request: HttpRequest, uuid: object, pk: int) -> HttpRespo
     return redirect(f"{application_url(application)}#budget")
 
 
+@upload_limit("CONTRACT_DOCUMENT_MAX_BYTES")
 @require_POST
 def document_upload(request: HttpRequest, uuid: object) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
-    forbid(is_prefecture(request.user) or is_owner(request.user, application), EDIT_DENIED)
+    forbid(can_act_as_owner(request.user, application), EDIT_DENIED)
     form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
+    if refused := upload_refusal(request):
+        messages.error(request, refused)
+    elif form.is_valid():
         try:
             application_services.document_add(
                 application=application,
@@ -261,7 +284,7 @@ def document_upload(request: HttpRequest, uuid: object) -> HttpResponse:
 
 
 def document_download(request: HttpRequest, uuid: object, pk: int) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
     document = get_object_or_404(application.documents, pk=pk)

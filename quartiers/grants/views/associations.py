@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from quartiers.core.access import Perm, user_can
 from quartiers.core.audit import audit_for
-from quartiers.core.territory import is_prefecture, role_of
+from quartiers.core.permissions import permission_check
+from quartiers.grants.access import association_of
 from quartiers.grants.forms import AssociationForm
-from quartiers.grants.permissions import READERS, STAFF_READERS, access_check
+from quartiers.grants.models import Application, Association
 from quartiers.grants.selectors import (
-    association_of,
     reports_late,
     scope_applications,
     scope_associations,
@@ -23,26 +24,45 @@ from quartiers.grants.services import GrantRefused
 from quartiers.grants.services.associations import association_create as association_create_service
 from quartiers.grants.services.location import association_location_text, association_relocate
 from quartiers.grants.tables import ASSOCIATION_COLUMNS, association_rows
-from quartiers.grants.views.common import export, exports_for, forbid
+from quartiers.grants.views.common import (
+    export,
+    exports_for,
+    forbid,
+    funding_check,
+    steering_check,
+)
+from quartiers.shared.sorting import SortColumn, sort_from
+
+LOCATE_DENIED = "Seule la préfecture relocalise une association."
+
+
+ASSOCIATION_SORT = (
+    SortColumn("nom", value=lambda a: a.name),
+    SortColumn("siret", value=lambda a: a.siret),
+    SortColumn("commune", value=lambda a: a.city),
+    SortColumn("siege", value=lambda a: a.get_qpv_location_display()),
+)
 
 
 def association_list(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    if (denied := steering_check(request, Association)) is not None:
         return denied
+    sort = sort_from(request.GET, ASSOCIATION_SORT, default="nom", anchor="association-table")
     return render(
         request,
         "grants/association_list.html",
         {
             "title": "Associations",
-            "associations": scope_associations(request.user).select_related("qpv"),
-            "prefecture": is_prefecture(request.user),
+            "associations": sort.rows(scope_associations(request.user).select_related("qpv")),
+            "sort": sort,
+            "can_create": user_can(request.user, Perm.EDIT, Association),
             "exports": exports_for("grants:association_export"),
         },
     )
 
 
 def association_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    if (denied := steering_check(request, Association)) is not None:
         return denied
     rows = association_rows(scope_associations(request.user).select_related("qpv"))
     return export(
@@ -51,7 +71,7 @@ def association_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def association_detail(request: HttpRequest, uuid: object) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     association = get_object_or_404(
         scope_associations(request.user).select_related("qpv", "commune"), uuid=uuid
@@ -74,27 +94,31 @@ def association_detail(request: HttpRequest, uuid: object) -> HttpResponse:
             "late": late,
             "targeting": targeting_of_association(association=association),
             "location": association_location_text(association=association),
-            "prefecture": is_prefecture(request.user),
+            "manages": user_can(request.user, Perm.EDIT, association),
+            "files_for_it": user_can(request.user, Perm.EDIT, Application)
+            and association_of(request.user) is None,
             "audit": audit_for(objects=[association])[:20],
         },
     )
 
 
 def my_association(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     association = association_of(request.user)
     if association is None:
-        if role_of(request.user) in STAFF_READERS:
+        if user_can(request.user, Perm.VIEW_INTERNAL, Association):
             return redirect("grants:association_list")
         raise Http404("Ce compte n'est rattaché à aucune association.")
     return redirect("grants:association_detail", uuid=association.uuid)
 
 
 def association_create(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    denied = permission_check(
+        request, Perm.EDIT, Association, "Seule la préfecture enregistre une association."
+    )
+    if denied is not None:
         return denied
-    forbid(is_prefecture(request.user), "Seule la préfecture enregistre une association.")
     form = AssociationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,10 +139,10 @@ def association_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def association_locate(request: HttpRequest, uuid: object) -> HttpResponse:
     """Locate the seat again (the geocoder was unavailable, or the address changed)."""
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     association = get_object_or_404(scope_associations(request.user), uuid=uuid)
-    forbid(is_prefecture(request.user), "Seule la préfecture relocalise une association.")
+    forbid(user_can(request.user, Perm.EDIT, association), LOCATE_DENIED)
     association_relocate(association=association, user=request.user)
     _location_message(request, association, "Localisation du siège mise à jour")
     return redirect("grants:association_detail", uuid=association.uuid)

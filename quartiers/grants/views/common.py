@@ -7,11 +7,30 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from quartiers.geography.exports import table_response
+from quartiers.core.access import Perm
+from quartiers.core.permissions import permission_check
+from quartiers.grants.access import Steering
 from quartiers.grants.models import Application
 from quartiers.grants.selectors import scope_applications
+from quartiers.shared.exports import table_response
 
 EXPORT_LABELS = (("csv", "CSV (Excel)"), ("xlsx", "XLSX"))
+DENIED = (
+    "Les financements sont réservés aux agents de la préfecture, aux délégués du préfet et "
+    "aux associations."
+)
+STEERING_DENIED = "Page réservée à la préfecture et aux délégués du préfet."
+PREFECTURE_DENIED = "Page réservée à la préfecture."
+
+
+def funding_check(request: HttpRequest, target: object = Application) -> HttpResponse | None:
+    """The funding pages (applications, calls, reports): the readers of applications."""
+    return permission_check(request, Perm.VIEW_INTERNAL, target, DENIED)
+
+
+def steering_check(request: HttpRequest, target: object = Steering) -> HttpResponse | None:
+    """Steering pages (budget, posts, targeting; lists of associations and agreements)."""
+    return permission_check(request, Perm.VIEW_INTERNAL, target, STEERING_DENIED)
 
 
 def application_get(request: HttpRequest, uuid: object) -> Application:

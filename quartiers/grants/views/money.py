@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from quartiers.geography.importers.summary import ImportRefused
+from quartiers.core.access import Perm
+from quartiers.core.permissions import permission_check
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
+from quartiers.grants.access import Steering
 from quartiers.grants.forms import UploadForm
-from quartiers.grants.models import Agreement, CallForProjects
-from quartiers.grants.permissions import READERS, STAFF_READERS, access_check
+from quartiers.grants.models import Agreement, CallForProjects, Envelope
+from quartiers.grants.posts import posts_anomalies
 from quartiers.grants.selectors import (
+    POST_GROUPS,
+    bop147_outside_qpv_share,
     budget_table,
     fonds_vert_share,
+    multi_year_agreements_share,
     multi_year_share,
     reports_expected,
     reports_late,
@@ -35,10 +40,21 @@ from quartiers.grants.tables import (
     report_rows,
     targeting_rows,
 )
-from quartiers.grants.views.common import export, exports_for
+from quartiers.grants.views.common import (
+    PREFECTURE_DENIED,
+    export,
+    exports_for,
+    funding_check,
+    steering_check,
+)
+from quartiers.shared.imports import ImportRefused
 
-GROUPS = {"contract": "Par contrat", "theme": "Par thématique", "association": "Par association"}
-PREFECTURE = {"admin", "agent"}
+GROUPS = {
+    "contract": "Par contrat",
+    "qpv": "Par QPV",
+    "theme": "Par thématique",
+    "association": "Par association",
+}
 
 
 def _year(request: HttpRequest) -> int:
@@ -51,7 +67,7 @@ def _calls():
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request, CallForProjects)) is not None:
         return denied
     return render(
         request,
@@ -65,7 +81,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 
 def call_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request, CallForProjects)) is not None:
         return denied
     return export(
         fmt, columns=CALL_COLUMNS, rows=call_rows(_calls()), stem="appels-a-projets", title="Appels"
@@ -82,7 +98,7 @@ def _agreements(request: HttpRequest):
 
 
 def agreement_list(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    if (denied := steering_check(request, Agreement)) is not None:
         return denied
     year = _year(request)
     return render(
@@ -99,7 +115,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 def agreement_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    if (denied := steering_check(request, Agreement)) is not None:
         return denied
     return export(
         fmt,
@@ -111,7 +127,7 @@ def agreement_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def budget(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    if (denied := steering_check(request, Envelope)) is not None:
         return denied
     year = _year(request)
     tables = [(key, label, budget_table(year=year, by=key)) for key, label in GROUPS.items()]
@@ -123,7 +139,11 @@ def budget(request: HttpRequest) -> HttpResponse:
             "year": year,
             "tables": tables,
             "multi_year": multi_year_share(year=year),
+            "multi_year_agreements": multi_year_agreements_share(year=year),
             "fonds_vert": fonds_vert_share(year=year),
+            "outside_qpv": bop147_outside_qpv_share(year=year),
+            "post_groups": POST_GROUPS,
+            "posts_anomalies": posts_anomalies(),
             "exports": {
                 key: exports_for("grants:budget_export", f"annee={year}&vue={key}")
                 for key in GROUPS
@@ -133,7 +153,7 @@ def budget(request: HttpRequest) -> HttpResponse:
 
 
 def budget_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    if (denied := steering_check(request, Envelope)) is not None:
         return denied
     year = _year(request)
     by = request.GET.get("vue", "contract")
@@ -154,7 +174,7 @@ def _reports(request: HttpRequest):
 
 
 def report_list(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     applications, late = _reports(request)
     return render(
@@ -170,7 +190,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     applications, late = _reports(request)
     return export(
@@ -183,7 +203,7 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def targeting(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    if (denied := steering_check(request)) is not None:
         return denied
     return render(
         request,
@@ -197,28 +217,38 @@ def targeting(request: HttpRequest) -> HttpResponse:
 
 
 def targeting_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if (denied := access_check(request, STAFF_READERS)) is not None:
+    if (denied := steering_check(request)) is not None:
         return denied
     rows = targeting_rows(targeting_by_contract(queryset=scope_applications(request.user)))
     return export(fmt, columns=TARGETING_COLUMNS, rows=rows, stem="ciblage-qpv", title="Ciblage")
 
 
+@upload_limit("DAUPHIN_MAX_UPLOAD_BYTES")
 def dauphin_import(request: HttpRequest) -> HttpResponse:
-    if (denied := access_check(request, PREFECTURE)) is not None:
+    denied = permission_check(request, Perm.EDIT, Steering, PREFECTURE_DENIED)
+    if denied is not None:
         return denied
+    refused = upload_refusal(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     summary = None
-    if request.method == "POST" and form.is_valid():
+    if refused:
+        form = UploadForm(request.POST, request.FILES)
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, refused)
+    elif request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "extrait.csv"
-            path.write_bytes(uploaded.read())
-            try:
-                summary = dauphin_import_service(
-                    path=path, apply=form.cleaned_data["apply"], name=uploaded.name
-                )
-            except ImportRefused as exc:
-                form.add_error(None, str(exc))
+        try:  # read where the upload handler streamed it, once
+            summary = dauphin_import_service(
+                path=Path(uploaded.temporary_file_path()),
+                apply=form.cleaned_data["apply"],
+                name=uploaded.name,
+                user=request.user,
+            )
+        except ImportRefused as exc:
+            form.add_error(None, str(exc))
+        finally:
+            uploaded.close()
     return render(
         request,
         "grants/import.html",

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
-from quartiers.core.territory import is_prefecture
+from quartiers.core.uploads.handler import upload_limit, upload_refusal
+from quartiers.grants.access import can_act_as_owner, can_decide, can_transition
 from quartiers.grants.forms import (
     AgreementForm,
     PaymentForm,
@@ -21,21 +19,15 @@ from quartiers.grants.forms import (
     TrancheForm,
     TransitionForm,
 )
-from quartiers.grants.permissions import (
-    READERS,
-    access_check,
-    can_renew,
-    can_transition,
-    can_upload_beneficiaries,
-)
 from quartiers.grants.selectors import scope_applications
 from quartiers.grants.services import GrantRefused, workflow
 from quartiers.grants.services import agreements as agreement_services
 from quartiers.grants.services.targeting import beneficiaries_measure
 from quartiers.grants.views.applications import application_url
-from quartiers.grants.views.common import application_get, forbid
+from quartiers.grants.views.common import application_get, forbid, funding_check
 
 PREFECTURE_ONLY = "Cette étape est réservée aux agents de la préfecture."
+OWNER_ONLY = "Seules l'association qui dépose la demande et la préfecture peuvent faire cela."
 
 
 def _errors(form) -> str:
@@ -47,7 +39,7 @@ def _errors(form) -> str:
 
 @require_POST
 def application_transition(request: HttpRequest, uuid: object) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
     form = TransitionForm(request.POST)
@@ -74,10 +66,10 @@ def application_transition(request: HttpRequest, uuid: object) -> HttpResponse:
 
 @require_POST
 def agreement_sign(request: HttpRequest, uuid: object) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
-    forbid(is_prefecture(request.user), PREFECTURE_ONLY)
+    forbid(can_decide(request.user), PREFECTURE_ONLY)
     renewal = application.agreement_id is not None and hasattr(application, "tranche")
     form = (TrancheForm if renewal else AgreementForm)(request.POST)
     if not form.is_valid():
@@ -109,10 +101,10 @@ def _prefecture_step(
     anchor: str,
 ) -> HttpResponse:
     """A préfecture-only POST on an application: validate the form, call the service."""
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
-    forbid(is_prefecture(request.user), PREFECTURE_ONLY)
+    forbid(can_decide(request.user), PREFECTURE_ONLY)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -151,10 +143,10 @@ def report_receive(request: HttpRequest, uuid: object) -> HttpResponse:
 
 @require_POST
 def application_renew(request: HttpRequest, uuid: object) -> HttpResponse:
-    if (denied := access_check(request, READERS)) is not None:
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
-    forbid(can_renew(request.user, application), PREFECTURE_ONLY)
+    forbid(can_act_as_owner(request.user, application), OWNER_ONLY)
     if application.agreement is None:
         messages.error(request, "Cette demande ne relève d'aucune convention pluriannuelle.")
         return redirect(application_url(application))
@@ -173,36 +165,37 @@ def application_renew(request: HttpRequest, uuid: object) -> HttpResponse:
     return redirect(application_url(application))
 
 
+@upload_limit("BENEFICIARIES_MAX_UPLOAD_BYTES")
 @require_POST
 def beneficiaries_upload(request: HttpRequest, uuid: object) -> HttpResponse:
-    """The file goes to a private temporary file, is measured, and is deleted (try/finally)."""
-    if (denied := access_check(request, READERS)) is not None:
+    """The file is read where the upload handler streamed it (the private upload-temp
+    directory), measured once, and deleted (try/finally; a killed process leaves it to the
+    purge at the next start: core/uploads/tempfiles.py)."""
+    if (denied := funding_check(request)) is not None:
         return denied
     application = application_get(request, uuid)
     forbid(
-        can_upload_beneficiaries(request.user, application),
+        can_act_as_owner(request.user, application),
         "Vous ne pouvez pas mesurer le ciblage de cette action.",
     )
+    anchor = f"{application_url(application)}#ciblage"
+    if refused := upload_refusal(request):
+        messages.error(request, f"{refused} Le fichier a été supprimé.")
+        return redirect(anchor)
     uploaded = request.FILES.get("file")
     if uploaded is None:
         messages.error(request, "Choisissez le fichier des bénéficiaires (CSV ou XLSX).")
-        return redirect(f"{application_url(application)}#ciblage")
-    folder = Path(settings.MEDIA_ROOT) / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    # openpyxl refuses to open a workbook whose name does not end in .xlsx.
-    suffix = ".xlsx" if (uploaded.name or "").lower().endswith(".xlsx") else ".csv"
-    descriptor, name = tempfile.mkstemp(dir=folder, suffix=suffix)
-    path = Path(name)
+        return redirect(anchor)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            for chunk in uploaded.chunks():
-                handle.write(chunk)
         beneficiaries_measure(
-            application=application, path=path, user=request.user, name=uploaded.name
+            application=application,
+            path=Path(uploaded.temporary_file_path()),
+            user=request.user,
+            name=uploaded.name,
         )
         messages.success(request, "Ciblage mesuré ; le fichier des bénéficiaires a été supprimé.")
     except GrantRefused as exc:
         messages.error(request, f"{exc} Le fichier a été supprimé.")
     finally:
-        path.unlink(missing_ok=True)
-    return redirect(f"{application_url(application)}#ciblage")
+        uploaded.close()  # deletes the temporary file (if the measure has not already)
+    return redirect(anchor)

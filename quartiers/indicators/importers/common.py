@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.indicators.models import IndicatorValue
+from quartiers.shared.csvsniff import delimiter_detect
+from quartiers.shared.imports import ImportRefused
 
 QUANTUM = Decimal("0.000001")  # IndicatorValue.value has 6 decimal places
 MAX_ABS = Decimal(10) ** 14  # 20 digits, 6 of them decimals
@@ -42,8 +43,7 @@ def csv_rows(*, text: str, label: str) -> tuple[list[str], list[tuple[int, dict[
     """Header and (line number, row) pairs; `;` or `,` is read from the header line."""
     if not text.strip():
         raise ImportRefused(f"{label} : le fichier est vide.")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = delimiter_detect(text, candidates=(";", ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [name.strip() for name in next(reader)]
     if len(set(header)) != len(header):
@@ -136,8 +136,11 @@ def _same(stored: IndicatorValue, row: ValueRow) -> bool:
     return True
 
 
-def values_write(*, rows: list[ValueRow], import_run_id: int | None) -> tuple[int, int, int]:
-    """Upsert `rows` (inside the caller's transaction); returns (added, changed, unchanged)."""
+def values_write(
+    *, rows: list[ValueRow], import_run_id: int | None, codes: dict[str, list[str]] | None = None
+) -> tuple[int, int, int]:
+    """Upsert `rows` (inside the caller's transaction); returns (added, changed, unchanged).
+    `codes`, when given, receives the territories with values added or changed."""
     kinds = {row.territory_kind for row in rows}
     indicator_ids = {row.indicator_id for row in rows}
     stored = {
@@ -162,6 +165,9 @@ def values_write(*, rows: list[ValueRow], import_run_id: int | None) -> tuple[in
             to_change.append(current)
     IndicatorValue.objects.bulk_create(to_add, batch_size=500)
     IndicatorValue.objects.bulk_update(to_change, [*_COMPARED, "import_run_id"], batch_size=500)
+    if codes is not None:
+        codes["added"] = sorted({v.territory_code for v in to_add})
+        codes["changed"] = sorted({v.territory_code for v in to_change})
     return len(to_add), len(to_change), unchanged
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
 from pathlib import Path
 
 from django.db import transaction
 
 from quartiers.geography.importers.sources import is_url, source_open, text_read
-from quartiers.geography.importers.summary import DRY_RUN_NOTICE, ImportRefused, ImportSummary
 from quartiers.geography.models import QPV, Commune, ImportRun
 from quartiers.indicators.catalogue import catalogue_sync
 from quartiers.indicators.importers.catalogue_csv import catalogue_parse, catalogue_write
@@ -16,30 +15,22 @@ from quartiers.indicators.importers.common import values_write
 from quartiers.indicators.importers.long import long_parse
 from quartiers.indicators.importers.sigville import sigville_parse, unknown_qpv_warning
 from quartiers.indicators.models import TerritoryKind
+from quartiers.shared.imports import ImportRefused, ImportSummary, kind_labels_register
 
 FORMATS = ("sigville", "long", "catalogue")
-_KIND_LABELS = {
-    "indicators_sigville": "Indicateurs (fichier SIG Ville)",
-    "indicators_long": "Indicateurs (modèle CSV long)",
-    "indicators_catalogue": "Catalogue d'indicateurs",
-}
+kind_labels_register(
+    {
+        "indicators_sigville": "Indicateurs (fichier SIG Ville)",
+        "indicators_long": "Indicateurs (modèle CSV long)",
+        "indicators_catalogue": "Catalogue d'indicateurs",
+    }
+)
 NORD_FILE = Path("indicateurs") / "sigville_qpv2024_indicateurs_nord.csv"
+FRANCE_FILE = Path("indicateurs") / "sigville_qpv2024_indicateurs_france.csv"
 
 
-@dataclass
-class IndicatorImportSummary(ImportSummary):
-    def __str__(self) -> str:
-        lines = [
-            f"{_KIND_LABELS.get(self.kind, self.kind)} — source : {self.source}",
-            f"  ajoutés : {self.added}, modifiés : {self.changed}, "
-            f"inchangés : {self.unchanged}, supprimés : {self.removed}",
-        ]
-        if self.warnings:
-            lines.append(f"  avertissements ({len(self.warnings)}) :")
-            lines.extend(f"    - {warning}" for warning in self.warnings)
-        if not self.applied:
-            lines.append(f"  {DRY_RUN_NOTICE}")
-        return "\n".join(lines)
+# The summary of an indicators import: the shared one (its kinds' labels are registered above).
+IndicatorImportSummary = ImportSummary
 
 
 def format_detect(*, header_line: str) -> str:
@@ -102,7 +93,9 @@ def _import_text(
             parsed = long_parse(text=text, label=label, indicator_ids=ids)
             codes_by_kind = parsed.codes_by_kind
         summary.warnings += parsed.warnings + _unknown_territories(codes_by_kind)
-        counts = values_write(rows=parsed.rows, import_run_id=run.pk if run else None)
+        counts = values_write(
+            rows=parsed.rows, import_run_id=run.pk if run else None, codes=summary.codes
+        )
     summary.added, summary.changed, summary.unchanged = counts
     if run is not None:
         summary.applied = True
@@ -134,3 +127,36 @@ def _unknown_territories(codes_by_kind: dict[str, set[str]]) -> list[str]:
 def import_nord_indicators(*, data_dir: Path, apply: bool = True) -> list[IndicatorImportSummary]:
     """Demo hook: the Nord SIG Ville file, after the geography (call from demo_setup)."""
     return indicators_import(source=Path(data_dir) / NORD_FILE, fmt="sigville", apply=apply)
+
+
+def sigville_text_of_departement(*, text: str, departement: str) -> str:
+    """The national SIG Ville text with other départements' rows blanked (line numbers kept)."""
+    lines = text.split("\n")
+    header = next(csv.reader([lines[0]]))
+    if "codeQPV" not in header:
+        return text  # refused later by the parser, with its own message
+    column = header.index("codeQPV")
+    prefix = "QN" + departement.zfill(3)
+    kept = [lines[0]]
+    for line in lines[1:]:
+        cells = next(csv.reader([line]), [])
+        kept.append(line if len(cells) > column and cells[column].startswith(prefix) else "")
+    return "\n".join(kept)
+
+
+def import_departement_indicators(
+    *, data_dir: Path, departement: str, apply: bool = True
+) -> list[IndicatorImportSummary]:
+    """Demo hook outside the Nord: the national SIG Ville file, this département's QPV only."""
+    with source_open(source=Path(data_dir) / FRANCE_FILE) as src:
+        text = sigville_text_of_departement(
+            text=text_read(path=src.path, label=src.path.name), departement=departement
+        )
+        summary = IndicatorImportSummary(
+            kind="indicators_sigville", source=src.label, sha256=src.sha256
+        )
+        with transaction.atomic():
+            _import_text(summary, text=text, fmt="sigville", label=src.path.name, apply=apply)
+            if not apply:
+                transaction.set_rollback(True)
+    return [summary]

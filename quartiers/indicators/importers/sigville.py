@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from quartiers.geography.importers.summary import ImportRefused, codes_listed
 from quartiers.indicators.catalogue import SIGVILLE_COLUMNS, SIGVILLE_SOURCE
 from quartiers.indicators.importers.common import (
     C1_OE,
@@ -23,6 +22,7 @@ from quartiers.indicators.importers.common import (
     number_parse,
 )
 from quartiers.indicators.models import PERIOD_UNDOCUMENTED, VINTAGE_UNDOCUMENTED, TerritoryKind
+from quartiers.shared.imports import ImportRefused, codes_listed
 
 # Columns of the file that are neither keys nor indicators (kept out of the "ignored" warning).
 _DESCRIPTIVE = {

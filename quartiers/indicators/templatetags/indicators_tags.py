@@ -13,8 +13,8 @@ from quartiers.geography.models import QPV
 from quartiers.indicators.aggregation import Aggregate
 from quartiers.indicators.contract_sets import SHARED_RULE, contract_core_indicators
 from quartiers.indicators.evaluation import Evolution
-from quartiers.indicators.formatting import number_fr, rank_fr, value_fr
 from quartiers.indicators.selectors import qpv_core_indicators
+from quartiers.shared.formatting import number_fr, rank_fr, value_fr
 
 register = template.Library()
 

@@ -15,12 +15,13 @@ from quartiers.core.demo import (
     demo_data_import,
     demo_production_refuse,
 )
-from quartiers.geography.importers import ImportRefused
+from quartiers.shared.imports import ImportRefused
 
 
 class Command(BaseCommand):
     help = (
-        "Prépare la démonstration : importe la géographie prioritaire réelle du Nord et ses "
+        "Prépare la démonstration : importe la géographie prioritaire réelle du département "
+        "(réglage DEPARTEMENT, 59 par défaut) et ses "
         "indicateurs (si ce n'est pas déjà à jour) et crée les comptes de démonstration, dont "
         "les mots de passe sont affichés. Relançable sans effet de bord. Refusé quand "
         "PRODUCTION=true."
@@ -30,26 +31,44 @@ class Command(BaseCommand):
         parser.add_argument(
             "--skip-import",
             action="store_true",
-            help="Ne crée que les comptes, sans importer les données du Nord.",
+            help="Ne crée que les comptes, sans importer les données du département.",
+        )
+        parser.add_argument(
+            "--departement",
+            default=None,
+            help="Code INSEE du département à installer (par défaut le réglage DEPARTEMENT, "
+            "59). Ex. : 69, 13, 2A, 974.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             demo_production_refuse()
+            departement = options["departement"] or settings.DEPARTEMENT
             if not options["skip_import"]:
-                self._import_nord()
+                self._import(departement)
             results = demo_accounts_ensure()
             if not options["skip_import"]:
-                for report in demo_content_seed(data_dir=settings.DATA_DIR):
+                seeds = demo_content_seed(data_dir=settings.DATA_DIR, departement=departement)
+                for report in seeds:
                     self.stdout.write(report)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self._print_accounts(results)
+        if departement != settings.DEPARTEMENT:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Les pages suivent le réglage DEPARTEMENT ({settings.DEPARTEMENT}) : servez "
+                    f"l'application avec DEPARTEMENT={departement} (make demo "
+                    f"DEPARTEMENT={departement})."
+                )
+            )
 
-    def _import_nord(self) -> None:
-        self.stdout.write(f"Import des données du Nord depuis {settings.DATA_DIR} …")
+    def _import(self, departement: str) -> None:
+        self.stdout.write(
+            f"Import des données du département {departement} depuis {settings.DATA_DIR} …"
+        )
         try:
-            summaries = demo_data_import(data_dir=settings.DATA_DIR)
+            summaries = demo_data_import(data_dir=settings.DATA_DIR, departement=departement)
         except ImportRefused as exc:
             raise CommandError(f"Import refusé : {exc}") from exc
         for summary in summaries:
@@ -58,11 +77,16 @@ class Command(BaseCommand):
         if changed:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Données du Nord importées ({changed} imports avec changements)."
+                    f"Données du département {departement} importées "
+                    f"({changed} imports avec changements)."
                 )
             )
         else:
-            self.stdout.write(self.style.SUCCESS("Données du Nord déjà à jour : rien à changer."))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Données du département {departement} déjà à jour : rien à changer."
+                )
+            )
 
     def _print_accounts(self, results: list) -> None:
         width = max(len(account.username) for account in DEMO_ACCOUNTS)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from quartiers.geography.importers import ImportRefused, ImportSummary
-from quartiers.geography.importers.summary import DRY_RUN_NOTICE
+from quartiers.shared.imports import DRY_RUN_NOTICE
 
 
 class ImportCommand(BaseCommand):

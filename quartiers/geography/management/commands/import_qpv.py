@@ -19,6 +19,13 @@ class Command(ImportCommand):
             help="Garder sans contour les QPV dont le contour est de surface nulle (signalés).",
         )
 
+        parser.add_argument(
+            "--force-removals",
+            action="store_true",
+            help="Supprimer les QPV absents du fichier même s'ils sont encore utilisés (liens "
+            "de contrats, actions, demandes, délégués) ou nombreux (IMPORT_MAX_REMOVAL_SHARE).",
+        )
+
     def handle(self, *args, **options):
         self.summaries_print(
             lambda: qpv_import(
@@ -26,6 +33,7 @@ class Command(ImportCommand):
                 generation=options["generation"],
                 apply=options["apply"],
                 keep_degenerate=options["keep_degenerate"],
+                force_removals=options["force_removals"],
             ),
             apply=options["apply"],
         )

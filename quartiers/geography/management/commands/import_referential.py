@@ -21,6 +21,13 @@ class Command(ImportCommand):
             "--vintage", default="2024", help="Millésime du COG (populations légales associées)"
         )
 
+        parser.add_argument(
+            "--force-removals",
+            action="store_true",
+            help="Supprimer les communes, EPCI ou arrondissements absents du fichier même s'ils "
+            "sont encore utilisés ou nombreux (IMPORT_MAX_REMOVAL_SHARE).",
+        )
+
     def handle(self, *args, **options):
         self.summaries_print(
             lambda: referential_import(
@@ -30,6 +37,7 @@ class Command(ImportCommand):
                 arrondissement_names=options["arrondissements"],
                 vintage=options["vintage"],
                 apply=options["apply"],
+                force_removals=options["force_removals"],
             ),
             apply=options["apply"],
         )

@@ -1,5 +1,5 @@
 """manage.py georef INPUT OUTPUT [--generation] [--columns] [--delimiter] [--encoding]
-[--format csv|xlsx] [--distances band|exact] [--queue]"""
+[--format csv|xlsx] [--distances band|exact] [--header-line N] [--machine-names] [--queue]"""
 
 from __future__ import annotations
 
@@ -48,9 +48,18 @@ class Command(BaseCommand):
         parser.add_argument("--encoding", default=None, help="utf-8, cp1252, latin-1 (détecté)")
         parser.add_argument("--format", choices=["csv", "xlsx"], default=None)
         parser.add_argument(
+            "--header-line", type=int, default=1, help="Ligne de l'en-tête (défaut : 1)"
+        )
+        parser.add_argument(
+            "--machine-names",
+            action="store_true",
+            help="Noms techniques des colonnes ajoutées (qpv_code, status…) au lieu des noms "
+            "français (code_qpv, statut…)",
+        )
+        parser.add_argument(
             "--distances",
             choices=["band", "exact"],
-            default="band",
+            default="exact",
             help="band : distance donnée jusqu'à la tolérance (10 m), vide au-delà (rapide) ; "
             "exact : distance de chaque point",
         )
@@ -84,10 +93,17 @@ class Command(BaseCommand):
                 output_format=fmt,
                 distances=options["distances"],
                 block_bytes=options["chunk_bytes"],
+                header_line=options["header_line"],
+                column_names="machine" if options["machine_names"] else "fr",
             )
             if options["queue"]:
                 return self._queue(source, batch)
-            info = source_inspect(path=source, encoding=batch.encoding, delimiter=batch.delimiter)
+            info = source_inspect(
+                path=source,
+                encoding=batch.encoding,
+                delimiter=batch.delimiter,
+                header_line=batch.header_line,
+            )
             for warning in info.warnings:
                 self.stderr.write(f"Attention : {warning}")
             bar = ProgressBar(

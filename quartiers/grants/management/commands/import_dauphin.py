@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.grants.services.dauphin import dauphin_import
+from quartiers.shared.imports import ImportRefused
 
 
 class Command(BaseCommand):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.indicators.importers import indicators_import
 from quartiers.indicators.importers.service import FORMATS
+from quartiers.shared.imports import ImportRefused
 
 
 class Command(BaseCommand):

@@ -20,7 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("output", type=Path, help="Fichier PDF à écrire.")
         parser.add_argument("--date", help="Date des données, AAAA-MM-JJ.")
-        parser.add_argument("--departement", default="59", help="Code du département (59).")
+        parser.add_argument(
+            "--departement",
+            default=None,
+            help="Code du département (par défaut le réglage DEPARTEMENT).",
+        )
 
     def handle(self, *args, **options) -> None:
         try:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.programmes.importers import dispositifs_import
+from quartiers.shared.imports import ImportRefused
 
 
 class Command(BaseCommand):

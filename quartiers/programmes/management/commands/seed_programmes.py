@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quartiers.geography.importers.summary import ImportRefused
 from quartiers.programmes.seed import seed_programmes_demo
+from quartiers.shared.imports import ImportRefused
 
 
 class Command(BaseCommand):

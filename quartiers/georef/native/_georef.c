@@ -1,0 +1,564 @@
+/* quartiers.georef.native._georef: the CPython extension around the compiled loops (engine.c,
+ * distances.c, far.c, lines.c), built at install time by setuptools (setup.py, `pip install -e .`).
+ *
+ * Arrays come through the buffer protocol: each must be C-contiguous, of the expected kind and
+ * item size (TypeError otherwise) and of the expected length (ValueError). Values read from the
+ * index are checked by the loops themselves: a corrupt index raises ValueError. The GIL is
+ * released during each loop, so callers may run halves of a block on two threads. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <string.h>
+
+#include "georef.h"
+
+#define MAX_BUFFERS 24
+
+typedef struct {
+    Py_buffer views[MAX_BUFFERS];
+    int count;
+} Buffers;
+
+static void buffers_release(Buffers *b)
+{
+    for (int i = 0; i < b->count; i++)
+        PyBuffer_Release(&b->views[i]);
+    b->count = 0;
+}
+
+/* kind: 'f' float64, 's' float32, 'i' signed integer, 'u' unsigned integer, '?' bool. */
+static int format_ok(const char *format, char kind, Py_ssize_t itemsize, Py_ssize_t actual)
+{
+    if (!format)
+        format = "B";
+    if (*format == '@' || *format == '=' || *format == '<')
+        format++;
+    if (strlen(format) != 1 || actual != itemsize)
+        return 0;
+    switch (kind) {
+    case 'f':
+        return *format == 'd';
+    case 's':
+        return *format == 'f';
+    case 'i':
+        return strchr("bhilq", *format) != NULL;
+    case 'u':
+        return strchr("BHILQ", *format) != NULL;
+    default:
+        return *format == '?';
+    }
+}
+
+/* The data of a C-contiguous buffer of obj; its item count in *len (first dimension in *rows,
+ * when rows is not NULL). NULL with an exception set on error. */
+static void *array_get(Buffers *b, PyObject *obj, char kind, Py_ssize_t itemsize, int writable,
+                       const char *name, i64 *len)
+{
+    Py_buffer *view = &b->views[b->count];
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, view, flags) < 0) {
+        PyErr_Format(PyExc_TypeError, "%s: expected a C-contiguous%s array", name,
+                     writable ? " writable" : "");
+        return NULL;
+    }
+    b->count++;
+    if (!format_ok(view->format, kind, itemsize, view->itemsize)) {
+        PyErr_Format(PyExc_TypeError, "%s: wrong dtype (format %s, %zd bytes)", name,
+                     view->format ? view->format : "B", view->itemsize);
+        return NULL;
+    }
+    if (len)
+        *len = (i64)(view->len / itemsize);
+    return view->buf;
+}
+
+static Py_ssize_t dim(Buffers *b, int which, int axis)
+{
+    Py_buffer *view = &b->views[which];
+    return axis < view->ndim ? view->shape[axis] : -1;
+}
+
+static PyObject *length_error(const char *what)
+{
+    PyErr_Format(PyExc_ValueError, "%s", what);
+    return NULL;
+}
+
+static PyObject *status_error(int status)
+{
+    switch (status) {
+    case GEOREF_BAD_BLOCK:
+        return length_error("corrupt georef index: a grid block number out of range");
+    case GEOREF_BAD_LEAF:
+        return length_error("corrupt georef index: a leaf code out of range");
+    case GEOREF_BAD_RANGE:
+        return length_error("corrupt georef index: an offset range out of bounds");
+    case GEOREF_BAD_SEGMENT:
+        return length_error("corrupt georef index: a segment or polygon number out of range");
+    case GEOREF_BAD_ROW:
+        return length_error("record offsets or table key out of range");
+    case GEOREF_TOO_SMALL:
+        return length_error("output buffer too small");
+    default:
+        return PyErr_NoMemory();
+    }
+}
+
+#define GET(var, type, obj, kind, writable, len)                                                  \
+    type *var = array_get(&b, obj, kind, sizeof(type), writable, #var, len);                    \
+    if (!var)                                                                                   \
+        goto fail;
+
+static PyObject *py_grid_lookup(PyObject *self, PyObject *args)
+{
+    PyObject *olon, *olat, *ol0, *ol1, *ol2, *oout;
+    double x0, y0, inv;
+    long long shift1, shift2, npoly, ncand;
+    if (!PyArg_ParseTuple(args, "OOdddLLOOOLLO", &olon, &olat, &x0, &y0, &inv, &shift1,
+                          &shift2, &ol0, &ol1, &ol2, &npoly, &ncand, &oout))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 n, nlat, nout, n0, n1, n2, boundary = 0;
+    GET(lon, const double, olon, 'f', 0, &n);
+    GET(lat, const double, olat, 'f', 0, &nlat);
+    GET(l0, const int32_t, ol0, 'i', 0, &n0);
+    GET(l1, const int32_t, ol1, 'i', 0, &n1);
+    GET(l2, const int32_t, ol2, 'i', 0, &n2);
+    GET(out, int32_t, oout, 'i', 1, &nout);
+    if (nlat != n || nout != n) {
+        length_error("lon, lat and out must have the same length");
+        goto fail;
+    }
+    if (shift1 < 0 || shift2 < 0 || shift1 + shift2 > 24 || b.views[2].ndim != 2 ||
+        b.views[3].ndim != 3 || b.views[4].ndim != 3 || dim(&b, 3, 1) != (1 << shift1) ||
+        dim(&b, 3, 2) != (1 << shift1) || dim(&b, 4, 1) != (1 << shift2) ||
+        dim(&b, 4, 2) != (1 << shift2) || dim(&b, 2, 0) > ((i64)1 << 30) ||
+        dim(&b, 2, 1) > ((i64)1 << 30) || npoly < 0 || ncand < 0) {
+        length_error("corrupt georef index: grid levels of the wrong shape");
+        goto fail;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = grid_lookup(lon, lat, n, x0, y0, inv, shift1, shift2, l0, dim(&b, 2, 0),
+                         dim(&b, 2, 1), l1, dim(&b, 3, 0), l2, dim(&b, 4, 0), npoly, ncand, out,
+                         &boundary);
+    Py_END_ALLOW_THREADS;
+    result = status ? status_error(status) : PyLong_FromLongLong(boundary);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_status_finalize(PyObject *self, PyObject *args)
+{
+    PyObject *olon, *olat, *oprimary, *odistance, *oout;
+    double tolerance;
+    if (!PyArg_ParseTuple(args, "OOOOdO", &olon, &olat, &oprimary, &odistance, &tolerance, &oout))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 n, n1, n2, n3, n4;
+    GET(lon, const double, olon, 'f', 0, &n);
+    GET(lat, const double, olat, 'f', 0, &n1);
+    GET(primary, const int32_t, oprimary, 'i', 0, &n2);
+    GET(distance, const double, odistance, 'f', 0, &n3);
+    GET(out, int8_t, oout, 'i', 1, &n4);
+    if (n1 != n || n2 != n || n3 != n || n4 != n) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    Py_BEGIN_ALLOW_THREADS;
+    status_finalize(lon, lat, primary, distance, n, tolerance, out);
+    Py_END_ALLOW_THREADS;
+    result = Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_pair_distance_near(PyObject *self, PyObject *args)
+{
+    PyObject *opx, *opy, *olo, *ohi, *ocell_seg, *osx, *osy, *oout;
+    if (!PyArg_ParseTuple(args, "OOOOOOOO", &opx, &opy, &olo, &ohi, &ocell_seg, &osx, &osy,
+                          &oout))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 n, n1, n2, n3, n4, ncell_seg, nsx, nsy;
+    GET(px, const double, opx, 'f', 0, &n);
+    GET(py, const double, opy, 'f', 0, &n1);
+    GET(lo, const i64, olo, 'i', 0, &n2);
+    GET(hi, const i64, ohi, 'i', 0, &n3);
+    GET(cell_seg, const i64, ocell_seg, 'i', 0, &ncell_seg);
+    GET(sx, const double, osx, 'f', 0, &nsx);
+    GET(sy, const double, osy, 'f', 0, &nsy);
+    GET(out, double, oout, 'f', 1, &n4);
+    if (n1 != n || n2 != n || n3 != n || n4 != n || nsx != nsy || nsx % 2) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = pair_distance_near(px, py, n, lo, hi, cell_seg, ncell_seg, sx, sy, nsx / 2, out);
+    Py_END_ALLOW_THREADS;
+    result = status ? status_error(status) : Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_pairs_reduce(PyObject *self, PyObject *args)
+{
+    PyObject *ogs, *opoly, *oinside, *odist, *opx, *opy, *ostart, *osx, *osy;
+    PyObject *oout_dist, *oout_nearest, *oout_primary, *oout_count;
+    double band;
+    if (!PyArg_ParseTuple(args, "OOOOOOdOOOOOOO", &ogs, &opoly, &oinside, &odist, &opx, &opy,
+                          &band, &ostart, &osx, &osy, &oout_dist, &oout_nearest, &oout_primary,
+                          &oout_count))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 ngs, npairs, n1, n2, n3, n4, nstart, nsx, nsy, m1, m2, m3, m4;
+    GET(group_start, const i64, ogs, 'i', 0, &ngs);
+    GET(pair_poly, const i64, opoly, 'i', 0, &npairs);
+    GET(inside, const uint8_t, oinside, '?', 0, &n1);
+    GET(dist, const double, odist, 'f', 0, &n2);
+    GET(px, const double, opx, 'f', 0, &n3);
+    GET(py, const double, opy, 'f', 0, &n4);
+    GET(start, const i64, ostart, 'i', 0, &nstart);
+    GET(sx, const double, osx, 'f', 0, &nsx);
+    GET(sy, const double, osy, 'f', 0, &nsy);
+    GET(out_dist, double, oout_dist, 'f', 1, &m1);
+    GET(out_nearest, i64, oout_nearest, 'i', 1, &m2);
+    GET(out_primary, i64, oout_primary, 'i', 1, &m3);
+    GET(out_count, i64, oout_count, 'i', 1, &m4);
+    const i64 groups = ngs - 1;
+    if (ngs < 1 || nstart < 1 || n1 != npairs || n2 != npairs || n3 != npairs ||
+        n4 != npairs || nsx != nsy || nsx % 2 || m1 != groups || m2 != groups ||
+        m3 != groups || m4 != groups) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = pairs_reduce(group_start, groups, pair_poly, inside, dist, px, py, npairs, band,
+                          start, nstart - 1, sx, sy, nsx / 2, out_dist, out_nearest, out_primary,
+                          out_count);
+    Py_END_ALLOW_THREADS;
+    result = status ? status_error(status) : Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_lines_parse(PyObject *self, PyObject *args)
+{
+    PyObject *obuf, *ostarts, *oends, *olon, *olat, *oflags;
+    long long n, delim, nfields, ilon, ilat, base;
+    int check_semicolon;
+    if (!PyArg_ParseTuple(args, "OLLLLLpLOOOOO", &obuf, &n, &delim, &nfields, &ilon, &ilat,
+                          &check_semicolon, &base, &ostarts, &oends, &olon, &olat, &oflags))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 size, n1, n2, n3, n4, n5;
+    GET(buf, const uint8_t, obuf, 'u', 0, &size);
+    GET(starts, i64, ostarts, 'i', 1, &n1);
+    GET(ends, i64, oends, 'i', 1, &n2);
+    GET(lon, double, olon, 'f', 1, &n3);
+    GET(lat, double, olat, 'f', 1, &n4);
+    GET(flags, uint8_t, oflags, 'u', 1, &n5);
+    if (n < 0 || n1 != n || n2 != n || n3 != n || n4 != n || n5 != n) {
+        length_error("outputs of the wrong length");
+        goto fail;
+    }
+    if (delim < 0 || delim > 255) {
+        length_error("delimiter must be one byte");
+        goto fail;
+    }
+    Py_BEGIN_ALLOW_THREADS;
+    lines_parse(buf, size, n, delim, nfields, ilon, ilat, check_semicolon, base, starts, ends,
+                lon, lat, flags);
+    Py_END_ALLOW_THREADS;
+    result = Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_lines_write(PyObject *self, PyObject *args)
+{
+    PyObject *obuf, *ostarts, *oends, *oprimary, *ostatus, *oprefix_bytes, *oprefix_off;
+    PyObject *odistance, *olon, *olat, *oremark, *osuffix_bytes, *osuffix_off, *oslow_rows;
+    PyObject *oslow_bytes, *oslow_off, *oout;
+    long long delim, nstatus;
+    if (!PyArg_ParseTuple(args, "OLOOOOLOOOOOOOOOOOO", &obuf, &delim, &ostarts, &oends, &oprimary,
+                          &ostatus, &nstatus, &oprefix_bytes, &oprefix_off, &odistance, &olon,
+                          &olat, &oremark, &osuffix_bytes, &osuffix_off, &oslow_rows,
+                          &oslow_bytes, &oslow_off, &oout))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 size, n, n1, n2, n3, n4, n5, n6, n7, npb, npo, nsb, nso, nslow, nslb, nslo, nout;
+    GET(buf, const uint8_t, obuf, 'u', 0, &size);
+    GET(starts, const i64, ostarts, 'i', 0, &n);
+    GET(ends, const i64, oends, 'i', 0, &n1);
+    GET(primary, const int32_t, oprimary, 'i', 0, &n2);
+    GET(status, const int8_t, ostatus, 'i', 0, &n3);
+    GET(prefix_bytes, const uint8_t, oprefix_bytes, 'u', 0, &npb);
+    GET(prefix_off, const i64, oprefix_off, 'i', 0, &npo);
+    GET(distance, const double, odistance, 'f', 0, &n4);
+    GET(lon, const double, olon, 'f', 0, &n5);
+    GET(lat, const double, olat, 'f', 0, &n6);
+    GET(remark, const int8_t, oremark, 'i', 0, &n7);
+    GET(suffix_bytes, const uint8_t, osuffix_bytes, 'u', 0, &nsb);
+    GET(suffix_off, const i64, osuffix_off, 'i', 0, &nso);
+    GET(slow_rows, const i64, oslow_rows, 'i', 0, &nslow);
+    GET(slow_bytes, const uint8_t, oslow_bytes, 'u', 0, &nslb);
+    GET(slow_off, const i64, oslow_off, 'i', 0, &nslo);
+    GET(out, uint8_t, oout, 'u', 1, &nout);
+    if (n1 != n || n2 != n || n3 != n || n4 != n || n5 != n || n6 != n || n7 != n ||
+        npo < 1 || nso < 1 || nslo != nslow + 1 || nstatus < 1 || delim < 0 || delim > 255) {
+        length_error("row arrays of different lengths");
+        goto fail;
+    }
+    int code;
+    i64 written = 0;
+    Py_BEGIN_ALLOW_THREADS;
+    code = lines_write(buf, size, delim, n, starts, ends, primary, status, nstatus, prefix_bytes,
+                       npb, prefix_off, npo - 1, distance, lon, lat, remark, suffix_bytes, nsb,
+                       suffix_off, nso - 1, slow_rows, nslow, slow_bytes, nslb, slow_off, out,
+                       nout, &written);
+    Py_END_ALLOW_THREADS;
+    result = code ? status_error(code) : PyLong_FromLongLong(written);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_cell_candidates(PyObject *self, PyObject *args)
+{
+    PyObject *occx, *occy, *ocx, *obox, *ocell_start, *ocell_item;
+    double radius, half_width;
+    int fill;
+    if (!PyArg_ParseTuple(args, "OOdOOdOOp", &occx, &occy, &radius, &ocx, &obox, &half_width,
+                          &ocell_start, &ocell_item, &fill))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 ncells, n1, m, nbox, nstart, nitem;
+    GET(ccx, const double, occx, 'f', 0, &ncells);
+    GET(ccy, const double, occy, 'f', 0, &n1);
+    GET(cx, const double, ocx, 'f', 0, &m);
+    GET(box, const double, obox, 'f', 0, &nbox);
+    GET(cell_start, i64, ocell_start, 'i', !fill, &nstart);
+    GET(cell_item, i64, ocell_item, 'i', 1, &nitem);
+    if (n1 != ncells || nbox != 4 * m || nstart != ncells + 1) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = cell_candidates(ccx, ccy, ncells, radius, cx, box, m, half_width, cell_start,
+                             cell_item, nitem, fill);
+    Py_END_ALLOW_THREADS;
+    result = status ? status_error(status) : Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_nearest_boundary(PyObject *self, PyObject *args)
+{
+    PyObject *opx, *opy, *ocell_start, *ocell_item, *ocx, *obox, *ofirst, *olast, *opoly;
+    PyObject *osx, *osy, *oout_d, *oout_p;
+    double gx0, gy0, size, half_width;
+    long long nx, ny;
+    if (!PyArg_ParseTuple(args, "OOdddLLOOOOOOOdOOOO", &opx, &opy, &gx0, &gy0, &size, &nx, &ny,
+                          &ocell_start, &ocell_item, &ocx, &obox, &ofirst, &olast, &opoly,
+                          &half_width, &osx, &osy, &oout_d, &oout_p))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 n, n1, nstart, nitem, m, nbox, m1, m2, m3, nsx, nsy, n2, n3;
+    GET(px, const double, opx, 'f', 0, &n);
+    GET(py, const double, opy, 'f', 0, &n1);
+    GET(cell_start, const i64, ocell_start, 'i', 0, &nstart);
+    GET(cell_item, const i64, ocell_item, 'i', 0, &nitem);
+    GET(cx, const double, ocx, 'f', 0, &m);
+    GET(box, const double, obox, 'f', 0, &nbox);
+    GET(first, const i64, ofirst, 'i', 0, &m1);
+    GET(last, const i64, olast, 'i', 0, &m2);
+    GET(poly, const i64, opoly, 'i', 0, &m3);
+    GET(sx, const double, osx, 'f', 0, &nsx);
+    GET(sy, const double, osy, 'f', 0, &nsy);
+    GET(out_d, double, oout_d, 'f', 1, &n2);
+    GET(out_p, i64, oout_p, 'i', 1, &n3);
+    if (n1 != n || n2 != n || n3 != n || nbox != 4 * m || m1 != m || m2 != m || m3 != m ||
+        nsx != nsy || nsx % 2 || nx < 0 || ny < 0 || (ny > 0 && nx > (INT64_MAX - 1) / ny) ||
+        nstart != nx * ny + 1 || !(size > 0.0)) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = nearest_boundary(px, py, n, gx0, gy0, size, nx, ny, cell_start, cell_item, nitem,
+                              cx, box, first, last, poly, m, half_width, sx, sy, nsx / 2, out_d,
+                              out_p);
+    Py_END_ALLOW_THREADS;
+    result = status ? status_error(status) : Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+/* The grid of distances.c has nx × ny cells: nx, ny positive and their product an array size. */
+static int grid_ok(long long nx, long long ny, double size)
+{
+    return nx > 0 && ny > 0 && nx <= (INT64_MAX - 1) / ny && size > 0.0 && isfinite(size);
+}
+
+static PyObject *py_cell_segments(PyObject *self, PyObject *args)
+{
+    PyObject *occx, *occy, *ocell_start, *ocell_item, *obox, *ofirst, *olast, *osx, *osy;
+    PyObject *oseg_start, *oseg_id, *oseg_low;
+    double radius;
+    int fill;
+    if (!PyArg_ParseTuple(args, "OOdOOOOOOOOOOp", &occx, &occy, &radius, &ocell_start,
+                          &ocell_item, &obox, &ofirst, &olast, &osx, &osy, &oseg_start, &oseg_id,
+                          &oseg_low, &fill))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 ncells, n1, nstart, nitem, nbox, m, m1, nsx, nsy, nseg_start, nlist, n2;
+    GET(ccx, const double, occx, 'f', 0, &ncells);
+    GET(ccy, const double, occy, 'f', 0, &n1);
+    GET(cell_start, const i64, ocell_start, 'i', 0, &nstart);
+    GET(cell_item, const i64, ocell_item, 'i', 0, &nitem);
+    GET(box, const double, obox, 'f', 0, &nbox);
+    GET(first, const i64, ofirst, 'i', 0, &m);
+    GET(last, const i64, olast, 'i', 0, &m1);
+    GET(sx, const double, osx, 'f', 0, &nsx);
+    GET(sy, const double, osy, 'f', 0, &nsy);
+    GET(seg_start, i64, oseg_start, 'i', 1, &nseg_start);
+    GET(seg_id, int32_t, oseg_id, 'i', 1, &nlist);
+    GET(seg_low, float, oseg_low, 's', 1, &n2);
+    if (n1 != ncells || nstart != ncells + 1 || nseg_start != ncells + 1 || nbox != 4 * m ||
+        m1 != m || nsx != nsy || nsx % 2 || nsx / 2 > INT32_MAX || n2 != nlist ||
+        !(radius >= 0.0)) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = cell_segments(ccx, ccy, ncells, radius, cell_start, cell_item, nitem, box, first,
+                           last, m, sx, sy, nsx / 2, seg_start, seg_id, seg_low, nlist, fill);
+    Py_END_ALLOW_THREADS;
+    result = status ? status_error(status) : Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_nearest_segment(PyObject *self, PyObject *args)
+{
+    PyObject *opx, *opy, *oseg_start, *oseg_id, *oseg_low, *oowner, *osx, *osy;
+    PyObject *oout_d, *oout_p, *odone;
+    double gx0, gy0, size;
+    long long nx, ny, npoly;
+    if (!PyArg_ParseTuple(args, "OOdddLLOOOOOOLOOO", &opx, &opy, &gx0, &gy0, &size, &nx, &ny,
+                          &oseg_start, &oseg_id, &oseg_low, &oowner, &osx, &osy, &npoly,
+                          &oout_d, &oout_p, &odone))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 n, n1, nstart, nlist, nl1, nowner, nsx, nsy, n2, n3, n4;
+    GET(px, const double, opx, 'f', 0, &n);
+    GET(py, const double, opy, 'f', 0, &n1);
+    GET(seg_start, const i64, oseg_start, 'i', 0, &nstart);
+    GET(seg_id, const int32_t, oseg_id, 'i', 0, &nlist);
+    GET(seg_low, const float, oseg_low, 's', 0, &nl1);
+    GET(owner, const int32_t, oowner, 'i', 0, &nowner);
+    GET(sx, const double, osx, 'f', 0, &nsx);
+    GET(sy, const double, osy, 'f', 0, &nsy);
+    GET(out_d, double, oout_d, 'f', 1, &n2);
+    GET(out_p, i64, oout_p, 'i', 1, &n3);
+    GET(done, uint8_t, odone, '?', 1, &n4);
+    if (n1 != n || n2 != n || n3 != n || n4 != n || nl1 != nlist || nsx != nsy || nsx % 2 ||
+        nowner != nsx / 2 || npoly < 0) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    if (!grid_ok(nx, ny, size) || nstart != nx * ny + 1) {
+        length_error("corrupt georef index: distance grid of the wrong shape");
+        goto fail;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS;
+    status = nearest_segment(px, py, n, gx0, gy0, size, nx, ny, seg_start, seg_id, seg_low,
+                             nlist, owner, sx, sy, nsx / 2, npoly, out_d, out_p, done);
+    Py_END_ALLOW_THREADS;
+    result = status ? status_error(status) : Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+static PyObject *py_lambert93_forward(PyObject *self, PyObject *args)
+{
+    PyObject *olon, *olat, *oout_x, *oout_y;
+    if (!PyArg_ParseTuple(args, "OOOO", &olon, &olat, &oout_x, &oout_y))
+        return NULL;
+    Buffers b = {.count = 0};
+    PyObject *result = NULL;
+    i64 n, n1, n2, n3;
+    GET(lon, const double, olon, 'f', 0, &n);
+    GET(lat, const double, olat, 'f', 0, &n1);
+    GET(out_x, double, oout_x, 'f', 1, &n2);
+    GET(out_y, double, oout_y, 'f', 1, &n3);
+    if (n1 != n || n2 != n || n3 != n) {
+        length_error("arrays of different lengths");
+        goto fail;
+    }
+    Py_BEGIN_ALLOW_THREADS;
+    lambert93_forward(lon, lat, n, out_x, out_y);
+    Py_END_ALLOW_THREADS;
+    result = Py_NewRef(Py_None);
+fail:
+    buffers_release(&b);
+    return result;
+}
+
+#define METHOD(name, doc) {#name, py_##name, METH_VARARGS, doc}
+
+static PyMethodDef methods[] = {
+    METHOD(grid_lookup, "grid_lookup(lon, lat, x0, y0, inv, shift1, shift2, l0, l1, l2, npoly, "
+                        "ncand, out) -> number of boundary points"),
+    METHOD(status_finalize, "status_finalize(lon, lat, primary, distance, tolerance, out)"),
+    METHOD(pair_distance_near, "pair_distance_near(px, py, lo, hi, cell_seg, sx, sy, out)"),
+    METHOD(pairs_reduce, "pairs_reduce(group_start, pair_poly, inside, dist, px, py, band, "
+                         "start, sx, sy, out_dist, out_nearest, out_primary, out_count)"),
+    METHOD(lines_parse, "lines_parse(buf, n, delim, nfields, ilon, ilat, check_semicolon, "
+                        "base, starts, ends, lon, lat, flags)"),
+    METHOD(lines_write, "lines_write(buf, delim, starts, ends, primary, status, nstatus, "
+                        "prefix_bytes, prefix_off, distance, lon, lat, remark, suffix_bytes, "
+                        "suffix_off, slow_rows, slow_bytes, slow_off, out) -> bytes written"),
+    METHOD(cell_candidates, "cell_candidates(ccx, ccy, radius, cx, box, half_width, "
+                            "cell_start, cell_item, fill)"),
+    METHOD(nearest_boundary, "nearest_boundary(px, py, gx0, gy0, size, nx, ny, cell_start, "
+                             "cell_item, cx, box, first, last, poly, half_width, sx, sy, "
+                             "out_d, out_p)"),
+    METHOD(cell_segments, "cell_segments(ccx, ccy, radius, cell_start, cell_item, box, first, "
+                          "last, sx, sy, seg_start, seg_id, seg_low, fill)"),
+    METHOD(nearest_segment, "nearest_segment(px, py, gx0, gy0, size, nx, ny, seg_start, "
+                            "seg_id, seg_low, owner, sx, sy, npoly, out_d, out_p, done)"),
+    METHOD(lambert93_forward, "lambert93_forward(lon, lat, out_x, out_y)"),
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_georef",
+    "Compiled loops of the georef engine and of the CSV fast path (see georef.h).", -1, methods,
+};
+
+PyMODINIT_FUNC PyInit__georef(void) { return PyModule_Create(&module); }
