@@ -99,7 +99,7 @@ requirements:
 	@tools=$$(mktemp -d); trap 'rm -rf "$$tools"' EXIT; \
 	$(PYTHON) -m venv "$$tools" && "$$tools/bin/pip" install --quiet pip-tools && \
 	for name in requirements requirements-dev; do \
-	  "$$tools/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	  "$$tools/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
 	    --no-header -o $$name.txt $$name.in; \
 	done
 
