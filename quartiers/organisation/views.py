@@ -78,16 +78,27 @@ def my_territory(request: HttpRequest) -> HttpResponse:
     return _territory_page(request, delegate, own=True)
 
 
+DELEGATE_SORT = (
+    SortColumn("delegue", value=lambda r: r.delegate.name),
+    SortColumn("courriel", value=lambda r: r.delegate.email),
+    SortColumn("contrats", value=lambda r: r.contract_count),
+    SortColumn("qpv", value=lambda r: r.qpv_count),
+    SortColumn("compte", value=lambda r: r.delegate.user.username if r.delegate.user else None),
+)
+
+
 def delegate_list_view(request: HttpRequest) -> HttpResponse:
     if (denied := permission_check(request, Perm.VIEW_INTERNAL, PrefectDelegate)) is not None:
         return denied
+    sort = sort_from(request.GET, DELEGATE_SORT, default="delegue", anchor="delegate-table")
     return render(
         request,
         "organisation/delegate_list.html",
         {
             "title": "Les délégués du préfet",
             "breadcrumb": [("Délégués du préfet", None)],
-            "rows": delegate_rows(),
+            "rows": sort.rows(delegate_rows()),
+            "sort": sort,
             "can_assign": is_prefecture(request.user),
         },
     )

@@ -23,6 +23,7 @@ from quartiers.programmes.selectors import dispositif_search, measure_row, measu
 from quartiers.programmes.services import progress_entry_add
 from quartiers.programmes.svg import trajectory_svg
 from quartiers.shared.exports import table_response
+from quartiers.shared.sorting import SortColumn, sort_from
 
 TABLE_FORMATS = ("csv", "xlsx")
 
@@ -53,12 +54,27 @@ def _coverages(today, *, compact: bool = False):
     return items
 
 
+# "ordre" (the programme's own order, the default) has no header: no column shows as sorted.
+MEASURE_SORT = (
+    SortColumn("ordre", value=lambda row: row.measure.order),
+    SortColumn("mesure", value=lambda row: row.measure.label),
+    SortColumn("depart", value=lambda row: row.measure.baseline_value),
+    SortColumn("objectif", value=lambda row: row.target),
+    SortColumn("echeance", value=lambda row: row.measure.deadline),
+    SortColumn("derniere", value=lambda row: row.latest.value if row.latest else None),
+    SortColumn("statut", value=lambda row: row.result.label),
+)
+
+
 def measure_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    groups = [
-        (programme, [(row, measure_gauge(row=row, compact=True)) for row in rows])
-        for programme, rows in measures_by_programme(today=today)
-    ]
+    groups = []
+    for programme, rows in measures_by_programme(today=today):
+        # One table per programme, each sorted the same way; its links come back to it.
+        anchor = f"programme-{programme.code}"
+        sort = sort_from(request.GET, MEASURE_SORT, default="ordre", anchor=anchor)
+        gauges = [(row, measure_gauge(row=row, compact=True)) for row in sort.rows(rows)]
+        groups.append((programme, gauges, sort))
     return render(
         request,
         "programmes/measure_list.html",
@@ -160,9 +176,18 @@ def _dispositifs_filtered(request: HttpRequest):
     return form, dispositifs
 
 
+DISPOSITIF_SORT = (
+    SortColumn("type", value=lambda d: d.get_kind_display()),
+    SortColumn("nom", value=lambda d: d.name),
+    SortColumn("commune", value=lambda d: d.commune.name),
+    SortColumn("periode", value=lambda d: d.start_date),
+)
+
+
 def dispositif_list(request: HttpRequest) -> HttpResponse:
     form, dispositifs = _dispositifs_filtered(request)
     today = timezone.localdate()
+    sort = sort_from(request.GET, DISPOSITIF_SORT, default="type", anchor="dispositif-table")
     return render(
         request,
         "programmes/dispositif_list.html",
@@ -173,7 +198,8 @@ def dispositif_list(request: HttpRequest) -> HttpResponse:
                 ("Dispositifs", None),
             ],
             "form": form,
-            "dispositifs": dispositifs,
+            "dispositifs": sort.rows(dispositifs),
+            "sort": sort,
             "coverages": _coverages(today, compact=True),
             "today": today,
             "declared_label": PRESS_KIT_DECLARED,

@@ -4,6 +4,7 @@ shows the QPV in the order of the populations read from the SIG Ville CSV."""
 from __future__ import annotations
 
 import csv
+import json
 import re
 
 import pytest
@@ -55,3 +56,37 @@ def test_the_commune_list_sorts_by_qpv_count_counted_from_the_source_file(client
     codes = re.findall(r'<th scope="row">(\d{5})</th>', body)
     assert [counts[c] for c in codes] == sorted(counts.values(), reverse=True)[: len(codes)]
     assert len(codes) == min(50, len(counts))
+
+
+def _sirens(html: str) -> list[str]:
+    body = html.split('data-testid="epci-table"', 1)[1]
+    return re.findall(r'<th scope="row">(\d{9})</th>', body)
+
+
+def test_the_epci_list_sorts_by_population_as_the_source_file_gives_it(client, data_dir):
+    with (data_dir / "referentiel" / "epci_nord_2024.json").open() as f:
+        population = {e["code"]: e["populationMunicipale"] for e in json.load(f)}
+    descending = _sirens(client.get("/epci/?toutes=on&tri=-population").content.decode())
+    assert len(descending) == len(population) == 17
+    assert [population[s] for s in descending] == sorted(population.values(), reverse=True)
+    html = client.get("/epci/?toutes=on&tri=population").content.decode()
+    assert [population[s] for s in _sirens(html)] == sorted(population.values())
+    assert html.count("aria-sort=") == 1
+    assert re.search(r'class="q-num" aria-sort="ascending" data-sort-key="population"', html)
+    # The other parameters (the filter) stay in the headers' links.
+    assert 'href="?toutes=on&amp;tri=-population#epci-table"' in html
+    assert 'href="?toutes=on&amp;tri=nom#epci-table"' in html
+
+
+def test_the_epci_list_sorts_by_name_and_ignores_an_unknown_order(client, data_dir):
+    with (data_dir / "referentiel" / "epci_nord_2024.json").open() as f:
+        names = {e["code"]: e["nom"] for e in json.load(f)}
+    ascending = _sirens(client.get("/epci/?toutes=on&tri=nom").content.decode())
+    descending = _sirens(client.get("/epci/?toutes=on&tri=-nom").content.decode())
+    # Checked by hand: the accents of the Nord's EPCI names (« Pévèle », « Métropole »,
+    # « Caudrésis ») fall where the case-insensitive code-point order puts them too.
+    assert [names[s] for s in ascending] == sorted(names.values(), key=str.casefold)
+    assert descending == ascending[::-1]
+    unknown = client.get("/epci/?toutes=on&tri=inconnu")
+    assert unknown.status_code == 200
+    assert _sirens(unknown.content.decode()) == ascending  # the default order, by name

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -15,7 +18,9 @@ def request_generation(request: HttpRequest) -> int:
     return generation_resolve(raw=request.GET.get("generation"))
 
 
-def page_get(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> Page:
+def page_get(
+    request: HttpRequest, queryset: QuerySet | Sequence[Any], per_page: int = PAGE_SIZE
+) -> Page:
     paginator = Paginator(queryset, per_page)
     page = paginator.get_page(request.GET.get("page"))
     # Read by the dsfr pagination template ("…" marks the elided ranges).

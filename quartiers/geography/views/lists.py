@@ -204,11 +204,26 @@ def _epci_filtered(request: HttpRequest) -> tuple[EPCIFilterForm, int, QuerySet]
     return form, generation, epcis
 
 
+EPCI_SORT = (
+    SortColumn("siren", value=lambda epci: epci.siren),
+    SortColumn("nom", value=lambda epci: epci.name),
+    SortColumn("nature", value=lambda epci: epci.get_kind_display()),
+    SortColumn("communes", value=lambda epci: epci.commune_count),
+    SortColumn("population", value=lambda epci: epci.population),
+    SortColumn("qpv", value=lambda epci: epci.qpv_count),
+    SortColumn("population-qpv", value=lambda epci: epci.qpv_population),
+)
+
+
 def epci_list(request: HttpRequest) -> HttpResponse:
     form, generation, epcis = _epci_filtered(request)
-    page = page_get(request, epcis)
     population = qpv_population_by_epci(generation=generation)
-    rows = [(epci, population.get(epci.pk)) for epci in page.object_list]
+    listed = list(epcis)  # a few hundred at most, sorted in Python (their QPV population)
+    for epci in listed:
+        epci.qpv_population = population.get(epci.pk)
+    sort = sort_from(request.GET, EPCI_SORT, default="nom", anchor="epci-table")
+    page = page_get(request, sort.rows(listed))
+    rows = [(epci, epci.qpv_population) for epci in page.object_list]
     return render(
         request,
         "geography/epci_list.html",
@@ -221,6 +236,7 @@ def epci_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "total": page.paginator.count,
             "exports": _export_links(request, "epci_export"),
+            "sort": sort,
         },
     )
 

@@ -48,6 +48,7 @@ from quartiers.grants.views.common import (
     steering_check,
 )
 from quartiers.shared.imports import ImportRefused
+from quartiers.shared.sorting import SortColumn, sort_from
 
 GROUPS = {
     "contract": "Par contrat",
@@ -97,16 +98,27 @@ def _agreements(request: HttpRequest):
     )
 
 
+AGREEMENT_SORT = (
+    SortColumn("reference", value=lambda g: g.reference),
+    SortColumn("acte", value=lambda g: g.get_kind_display()),
+    SortColumn("association", value=lambda g: g.association.name),
+    SortColumn("annees", value=lambda g: (g.first_year, g.last_year)),
+)
+
+
 def agreement_list(request: HttpRequest) -> HttpResponse:
     if (denied := steering_check(request, Agreement)) is not None:
         return denied
     year = _year(request)
+    # The model's order (newest first year, then reference) is the default, kept for ties.
+    sort = sort_from(request.GET, AGREEMENT_SORT, default="-annees", anchor="agreement-table")
     return render(
         request,
         "grants/agreement_list.html",
         {
             "title": "Actes attributifs et conventions",
-            "agreements": _agreements(request),
+            "agreements": sort.rows(_agreements(request)),
+            "sort": sort,
             "year": year,
             "share": multi_year_share(year=year),
             "exports": exports_for("grants:agreement_export"),
@@ -173,16 +185,38 @@ def _reports(request: HttpRequest):
     return applications, late
 
 
+REPORT_STATES = {"received": "reçu", "late": "en retard", "due": "à venir"}
+
+
+def _report_state(application, late: set[int]) -> str:
+    if application.status == "bilan_recu":
+        return "received"
+    return "late" if application.pk in late else "due"
+
+
+def _report_sort(request: HttpRequest, late: set[int]):
+    columns = (
+        SortColumn("dossier", value=lambda a: a.reference),
+        SortColumn("association", value=lambda a: a.association.name),
+        SortColumn("annee", value=lambda a: a.call.year),
+        SortColumn("attendu", value=lambda a: a.report_due_on),
+        SortColumn("etat", value=lambda a: REPORT_STATES[_report_state(a, late)]),
+    )
+    return sort_from(request.GET, columns, default="-annee", anchor="report-table")
+
+
 def report_list(request: HttpRequest) -> HttpResponse:
     if (denied := funding_check(request)) is not None:
         return denied
     applications, late = _reports(request)
+    sort = _report_sort(request, late)
     return render(
         request,
         "grants/report_list.html",
         {
             "title": "Comptes rendus financiers (CERFA 15059)",
-            "applications": applications,
+            "applications": sort.rows(applications),
+            "sort": sort,
             "late": late,
             "exports": exports_for("grants:report_export"),
         },
