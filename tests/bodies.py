@@ -56,6 +56,6 @@ def commitment_body(commitment: Any, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def import_apply_body(deposit: Any) -> dict[str, Any]:
-    """« Appliquer » on the import screen: the key of a previewed deposit (imports/deposits.py)."""
-    return {"key": deposit.key}
+def import_apply_body(preview: Any) -> dict[str, Any]:
+    """« Appliquer » on the import screen: the token of a verification (imports/models.py)."""
+    return {"apercu": str(preview.token)}

@@ -17,6 +17,7 @@ from quartiers.core.uploads.handler import upload_limit, upload_refusal
 from quartiers.geography.models import ImportRun
 from quartiers.imports.forms import ImportForm
 from quartiers.imports.kinds import KINDS
+from quartiers.imports.models import PreviewState
 from quartiers.imports.selectors import (
     HISTORY_COLUMNS,
     applied_by,
@@ -24,7 +25,7 @@ from quartiers.imports.selectors import (
     import_runs,
     kind_label,
 )
-from quartiers.imports.services import import_apply, import_preview
+from quartiers.imports.services import AlreadyApplied, import_apply, import_preview
 from quartiers.shared.exports import table_response
 from quartiers.shared.imports import KIND_LABELS, ImportRefused, ImportSummary, codes_listed
 
@@ -141,7 +142,9 @@ def apply(request: HttpRequest) -> HttpResponse:
     if (denied := _denied(request)) is not None:
         return denied
     try:
-        runs = import_apply(user=request.user, key=request.POST.get("key", ""))
+        runs = import_apply(user=request.user, token=request.POST.get("apercu", ""))
+    except AlreadyApplied as exc:
+        return _already_applied(request, exc)
     except ImportRefused as exc:
         return render(
             request,
@@ -155,6 +158,28 @@ def apply(request: HttpRequest) -> HttpResponse:
         )
     ids = ",".join(str(run.pk) for run in runs)
     return redirect(f"{reverse('imports:history')}?appliques={ids}")
+
+
+def _already_applied(request: HttpRequest, exc: AlreadyApplied) -> HttpResponse:
+    """A second « Appliquer » of one verification: what the first one wrote, and where."""
+    preview = exc.preview
+    runs = list(preview.runs.select_related("user").order_by("pk"))
+    ids = ",".join(str(run.pk) for run in runs)
+    return render(
+        request,
+        "imports/already_applied.html",
+        {
+            "title": TITLE,
+            "breadcrumb": _breadcrumb(("Import déjà appliqué", None)),
+            "preview": preview,
+            "applying": preview.state == PreviewState.APPLYING,
+            "runs": [(run, kind_label(run), applied_by(run)) for run in runs],
+            "history_url": f"{reverse('imports:history')}?appliques={ids}"
+            if ids
+            else reverse("imports:history"),
+        },
+        status=409,
+    )
 
 
 def history(request: HttpRequest) -> HttpResponse:

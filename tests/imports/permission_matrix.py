@@ -2,7 +2,7 @@
 
 Préfecture only (administrator, agent): ImportRun has no access rule, so every other role is
 refused (403, anonymous visitors to the login page). « Appliquer » is checked with a valid body
-— the key of a deposit of a tiny dispositifs file — and its ImportRun rows read back.
+— the token of a verification of a tiny dispositifs file — and its ImportRun rows read back.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from quartiers.geography.models import ImportRun
 from quartiers.imports.deposits import deposit_create
+from quartiers.imports.models import ImportPreview
 from tests.bodies import import_apply_body
 from tests.core.matrix import NOT_ALLOWED_GET, Case, Write, none, rows
 from tests.imports.conftest import DISPOSITIFS_CSV
@@ -35,17 +36,21 @@ MATRIX: dict[str, Case] = {
         get={"-": NOT_ALLOWED_GET},
         post={"-": ("login", "403", "403", "403", "redirect", "redirect")},
         write=Write(
-            body=lambda w, _: import_apply_body(w["import_deposit"]), state=rows(ImportRun)
+            body=lambda w, _: import_apply_body(w["import_preview"]), state=rows(ImportRun)
         ),
     ),
 }
 
 
 def world_extend(world: dict[str, Any]) -> None:
-    """A previewed deposit (in the upload-temp directory, purged like any deposit)."""
-    world["import_deposit"] = deposit_create(
+    """A verified deposit (in the upload-temp directory, purged like any deposit) and its
+    verification, not applied yet (each role's POST is rolled back)."""
+    deposit = deposit_create(
         kind="dispositifs",
         options={},
         uploads={"fichier": SimpleUploadedFile("dispositifs.csv", DISPOSITIFS_CSV.encode())},
         urls={},
+    )
+    world["import_preview"] = ImportPreview.objects.create(
+        kind=deposit.kind, deposit_key=deposit.key
     )

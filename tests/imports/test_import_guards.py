@@ -42,11 +42,11 @@ def test_apply_refuses_a_deposit_that_changed_or_vanished(prefecture_agent):
     path.write_text(DISPOSITIFS_CSV + "pre,PRE ajouté après coup,59350,,,,\n")
     before = db_state()
 
-    changed = client.post(reverse("imports:apply"), {"key": deposit.key})
+    changed = client.post(reverse("imports:apply"), {"apercu": response.context["result"].token})
     assert changed.status_code == 400
     assert "a changé depuis la vérification" in changed.context["message"]
     shutil.rmtree(deposit.folder)
-    vanished = client.post(reverse("imports:apply"), {"key": deposit.key})
+    vanished = client.post(reverse("imports:apply"), {"apercu": response.context["result"].token})
     assert vanished.status_code == 400
     assert "n'est plus disponible" in vanished.context["message"]
     assert db_state() == before
@@ -55,10 +55,10 @@ def test_apply_refuses_a_deposit_that_changed_or_vanished(prefecture_agent):
 @pytest.mark.parametrize("role", ["prefect_delegate", "partner", "association_user"])
 def test_other_roles_can_neither_preview_nor_apply(request, prefecture_agent, role):
     agent = client_of(prefecture_agent)
-    key = (
+    token = (
         preview_post(agent, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)})
         .context["result"]
-        .deposit.key
+        .token
     )
     other = client_of(request.getfixturevalue(role))
     before = db_state()
@@ -68,9 +68,9 @@ def test_other_roles_can_neither_preview_nor_apply(request, prefecture_agent, ro
         other, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)}
     )
     assert preview.status_code == 403
-    assert other.post(reverse("imports:apply"), {"key": key}).status_code == 403
+    assert other.post(reverse("imports:apply"), {"apercu": token}).status_code == 403
     assert db_state() == before
-    assert Client().post(reverse("imports:apply"), {"key": key}).status_code == 302  # login
+    assert Client().post(reverse("imports:apply"), {"apercu": token}).status_code == 302  # login
     assert db_state() == before
 
 
@@ -102,7 +102,7 @@ def test_an_official_url_is_downloaded_once_and_applied_from_the_deposit(prefect
     server.shutdown()  # the apply reads the deposited copy, not the URL again
     (folder / "qpv2015.geojson").unlink()
 
-    client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
+    client.post(reverse("imports:apply"), {"apercu": response.context["result"].token})
 
     assert QPV.objects.filter(generation=2015).count() == 2
     assert ImportRun.objects.get(kind="qpv", generation=2015).source == url
@@ -151,7 +151,7 @@ def test_a_deposit_older_than_a_day_is_purged_like_other_uploads(prefecture_agen
     assert upload_temp_purge() == 1
     assert not deposit.folder.exists()
     before = db_state()
-    gone = client.post(reverse("imports:apply"), {"key": deposit.key})
+    gone = client.post(reverse("imports:apply"), {"apercu": response.context["result"].token})
     assert gone.status_code == 400 and "n'est plus disponible" in gone.context["message"]
     assert db_state() == before
 

@@ -56,10 +56,10 @@ def test_apply_writes_the_previewed_contours_and_records_who_applied(prefecture_
     response = preview_post(
         client, "contours-qpv", {"contours": upload("qpv.geojson", content), "generation": "2015"}
     )
-    key = response.context["result"].deposit.key
+    token = response.context["result"].token
     runs, audits = ImportRun.objects.count(), AuditEntry.objects.count()
 
-    response = client.post(reverse("imports:apply"), {"key": key})
+    response = client.post(reverse("imports:apply"), {"apercu": token})
 
     assert response.status_code == 302
     stored = {q.code: q for q in QPV.objects.filter(generation=2015)}
@@ -84,14 +84,14 @@ def test_apply_writes_the_previewed_contours_and_records_who_applied(prefecture_
 def test_a_second_preview_of_the_applied_file_finds_it_unchanged(prefecture_agent):
     client = client_of(prefecture_agent)
     data = {"generation": "2015"}
-    key = (
+    token = (
         preview_post(
             client, "contours-qpv", {**data, "contours": upload("a.geojson", qpv_geojson(SQUARES))}
         )
         .context["result"]
-        .deposit.key
+        .token
     )
-    client.post(reverse("imports:apply"), {"key": key})
+    client.post(reverse("imports:apply"), {"apercu": token})
     renamed = dict(SQUARES)
     renamed["QP059902"] = ("Quartier renommé", *SQUARES["QP059902"][1:])
     response = preview_post(
@@ -119,10 +119,10 @@ def test_a_file_that_would_remove_most_qpv_cannot_be_applied(prefecture_agent):
     assert "--" not in summary["warnings"][0]
     html = response.content.decode()
     assert 'data-testid="apply-button"' not in html and 'data-testid="apply-blocked"' in html
-    # Posting the key anyway: the importer's own guard refuses, nothing is written.
+    # Posting the token anyway: the importer's own guard refuses, nothing is written.
     runs, before = ImportRun.objects.count(), existing.count()
     forced = client_of(prefecture_agent).post(
-        reverse("imports:apply"), {"key": response.context["result"].deposit.key}
+        reverse("imports:apply"), {"apercu": response.context["result"].token}
     )
     assert forced.status_code == 400
     assert forced.context["message"].startswith("Import arrêté, rien n'a été écrit")
@@ -139,7 +139,7 @@ def test_dispositifs_are_added_on_apply_only(prefecture_agent):
     [summary] = response.context["summaries"]
     assert summary["counts"] == {"added": 2, "changed": 0, "unchanged": 0, "removed": 0}
     assert Dispositif.objects.count() == before
-    client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
+    client.post(reverse("imports:apply"), {"apercu": response.context["result"].token})
     assert Dispositif.objects.count() == before + 2
     assert set(
         Dispositif.objects.filter(name__contains="d'essai").values_list(
@@ -184,12 +184,12 @@ def test_a_broken_geojson_is_refused_with_its_line_and_column(prefecture_agent, 
 
 def test_history_exports_the_runs_as_csv(prefecture_agent):
     client = client_of(prefecture_agent)
-    key = (
+    token = (
         preview_post(client, "dispositifs", {"fichier": upload("dispositifs.csv", DISPOSITIFS_CSV)})
         .context["result"]
-        .deposit.key
+        .token
     )
-    client.post(reverse("imports:apply"), {"key": key})
+    client.post(reverse("imports:apply"), {"apercu": token})
     run = ImportRun.objects.get(kind="dispositifs", user=prefecture_agent)
     text = client.get(reverse("imports:history_export", args=["csv"])).content.decode("utf-8-sig")
     lines = text.splitlines()
@@ -229,7 +229,7 @@ def test_sigville_indicators_are_counted_then_stored_with_their_import_run(prefe
     assert summary["codes"] == [("ajoutés", 2, "QN05901M, QN05902M")]
     assert values.count() == before
 
-    client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
+    client.post(reverse("imports:apply"), {"apercu": response.context["result"].token})
 
     run = ImportRun.objects.get(kind="indicators_sigville", user=prefecture_agent)
     stored = values.filter(import_run=run)
@@ -255,7 +255,7 @@ def test_a_referential_of_three_files_is_previewed_then_applied(prefecture_agent
     assert counts["Communes"] == {"added": 2, "changed": 0, "unchanged": 0, "removed": 0}
     assert not Commune.objects.filter(departement__insee_code="976").exists()
 
-    client.post(reverse("imports:apply"), {"key": response.context["result"].deposit.key})
+    client.post(reverse("imports:apply"), {"apercu": response.context["result"].token})
 
     communes = Commune.objects.filter(departement__insee_code="976").order_by("insee_code")
     assert [(c.insee_code, c.name, c.epci.siren) for c in communes] == [
