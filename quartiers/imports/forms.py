@@ -39,6 +39,13 @@ class ImportForm(forms.Form):
                 initial=2024,
                 widget=forms.Select(attrs={"class": "fr-select"}),
             )
+        if kind.presets:
+            self.fields["preset"] = forms.ChoiceField(
+                label="Présentation du fichier",
+                choices=kind.presets,
+                required=False,
+                widget=forms.Select(attrs={"class": "fr-select"}),
+            )
         if kind.removals:
             self.fields["force_removals"] = forms.BooleanField(
                 label="Forcer les suppressions",
@@ -56,6 +63,11 @@ class ImportForm(forms.Form):
                 raise forms.ValidationError(
                     "Déposez un fichier ou indiquez son adresse (l'un ou l'autre)."
                 )
+        elif not any(s.required for s in self.kind.slots) and not any(
+            data.get(s.name) for s in self.kind.slots
+        ):
+            labels = ", ".join(f"« {s.label} »" for s in self.kind.slots)
+            raise forms.ValidationError(f"Déposez au moins un fichier : {labels}.")
         return data
 
     def options(self) -> dict[str, Any]:
@@ -64,6 +76,8 @@ class ImportForm(forms.Form):
             options["generation"] = self.cleaned_data["generation"]
         if self.kind.removals:
             options["force_removals"] = self.cleaned_data["force_removals"]
+        if self.kind.presets:
+            options["preset"] = self.cleaned_data["preset"]
         return options
 
     def uploads(self) -> dict[str, Any]:

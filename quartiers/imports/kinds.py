@@ -1,9 +1,10 @@
 """The kinds of official file the import screen accepts, and how each one runs its importer.
 
-Each kind names its file slots (the référentiel takes three files and an optional fourth),
-whether an official URL may replace the upload, and the options the agent may choose (the
-generation of QPV contours, forced removals). `run` calls the existing importer, dry run or
-applied: the screen adds no import logic of its own (docs/imports.md).
+Each kind names its file slots (the référentiel takes three files and an optional fourth; the
+administrative contours one to three optional files, at least one), whether an official URL may
+replace the upload, and the options the agent may choose (the generation of QPV contours or
+attributes, forced removals, the layout of a QPV attributes file). `run` calls the existing
+importer, dry run or applied: the screen adds no import logic of its own (docs/imports.md).
 """
 
 from __future__ import annotations
@@ -13,7 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from quartiers.geography.importers import qpv_import, referential_import
+from quartiers.geography.importers import (
+    admin_contours_import,
+    qpv_attributes_import,
+    qpv_import,
+    referential_import,
+)
 from quartiers.indicators.importers.service import indicators_import
 from quartiers.programmes.importers import dispositifs_import
 from quartiers.shared.imports import ImportSummary
@@ -38,8 +44,9 @@ class ImportKind:
     description: str  # French: the official source
     slots: tuple[FileSlot, ...]
     run: Runner
-    generation_choice: bool = False  # QPV contours: 2024 or 2015
+    generation_choice: bool = False  # QPV contours or attributes: 2024 or 2015
     removals: bool = False  # the importer may remove registry rows (guarded)
+    presets: tuple[tuple[str, str], ...] = ()  # layouts of the file (value, French label)
 
     @property
     def accepts_url(self) -> bool:
@@ -83,7 +90,39 @@ def _dispositifs(
     return [dispositifs_import(source=files["fichier"], apply=apply)]
 
 
+def _admin_contours(
+    files: dict[str, Path], options: dict[str, Any], apply: bool
+) -> list[ImportSummary]:
+    return admin_contours_import(
+        departements=files.get("departements"),
+        arrondissements=files.get("arrondissements"),
+        communes=files.get("communes"),
+        apply=apply,
+    )
+
+
+def _qpv_attributes(
+    files: dict[str, Path], options: dict[str, Any], apply: bool
+) -> list[ImportSummary]:
+    return [
+        qpv_attributes_import(
+            source=files["fichier"],
+            preset=options.get("preset") or None,
+            generation=int(options.get("generation", 2024)),
+            apply=apply,
+        )
+    ]
+
+
 CSV = ".csv,text/csv"
+VECTOR = ".geojson,.json,.zip,.gpkg"
+CONTOUR_HELP = "GeoJSON, Shapefile (.zip) ou GeoPackage, en WGS84 ou Lambert-93 ; propriété code"
+# The QPV attributes layouts (geography/importers/attributes.py: PRESETS).
+ATTRIBUTE_PRESETS = (
+    ("", "Colonnes nommées comme le modèle (code_qp, statut_npnru, population…)"),
+    ("sigville-population", "Populations de l'export SIG Ville (codeQPV, popMuniQPV)"),
+    ("npnru-derive", "Estimation NPNRU (code_qp, statut_npnru_derive, motif_verification)"),
+)
 KINDS: dict[str, ImportKind] = {
     kind.slug: kind
     for kind in (
@@ -157,6 +196,55 @@ KINDS: dict[str, ImportKind] = {
                 ),
             ),
             run=_dispositifs,
+        ),
+        ImportKind(
+            slug="contours-administratifs",
+            label="Contours administratifs",
+            description="Contours des communes, des arrondissements et du département (IGN "
+            "Admin Express) : au moins un des trois fichiers. Ils sont rattachés aux lignes du "
+            "référentiel par leur code ; aucune ligne n'est créée ni supprimée.",
+            slots=(
+                FileSlot(
+                    "communes",
+                    "Contours des communes",
+                    f"{CONTOUR_HELP} = code INSEE.",
+                    VECTOR,
+                    required=False,
+                ),
+                FileSlot(
+                    "arrondissements",
+                    "Contours des arrondissements",
+                    f"{CONTOUR_HELP} = code de l'arrondissement (592 ou 59002).",
+                    VECTOR,
+                    required=False,
+                ),
+                FileSlot(
+                    "departements",
+                    "Contour du département",
+                    f"{CONTOUR_HELP} = code du département.",
+                    VECTOR,
+                    required=False,
+                ),
+            ),
+            run=_admin_contours,
+        ),
+        ImportKind(
+            slug="attributs-qpv",
+            label="Attributs des QPV",
+            description="Statut NPNRU, estimation NPNRU ou population des QPV déjà importés, "
+            "depuis un petit CSV (une ligne par QPV, colonne du code QPV) ; les codes absents du "
+            "référentiel sont signalés et ignorés.",
+            slots=(
+                FileSlot(
+                    "fichier",
+                    "Fichier CSV",
+                    "CSV UTF-8, séparateur , ou ; ; colonnes selon la présentation choisie.",
+                    CSV,
+                ),
+            ),
+            run=_qpv_attributes,
+            generation_choice=True,
+            presets=ATTRIBUTE_PRESETS,
         ),
     )
 }

@@ -229,6 +229,7 @@ def qpv_attributes_import(
                 setattr(qpv, name, value)
             changed.append(qpv)
         summary.changed = len(changed)
+        summary.codes = {"changed": sorted(q.code for q in changed)}  # the import screen's diff
         if apply:
             fields = sorted({f for v in values.values() for f in v})
             QPV.objects.bulk_update(changed, fields, batch_size=500)

@@ -102,17 +102,21 @@ def _level_plan(level: Level, contours: dict[str, object], summary: ImportSummar
             f"{codes_listed(without_contour)}"
         )
     to_write = []
+    codes: dict[str, list[str]] = {"added": [], "changed": []}  # for the import screen's diff
+    summary.codes = codes
     for code, geometry in contours.items():
         obj = existing.get(code)
         if obj is None:
             continue
         if obj.contour_wkb is None:
             summary.added += 1
+            codes["added"].append(code)
         elif contours_equal(obj.contour_wkb, geometry):
             summary.unchanged += 1
             continue
         else:
             summary.changed += 1
+            codes["changed"].append(code)
         obj.contour_wkb = contour_wkb(geometry)
         for name, value in bbox_fields(geometry).items():
             setattr(obj, name, value)
