@@ -60,8 +60,8 @@ def test_an_agent_previews_then_applies_a_dispositifs_file(
 def test_the_import_pages_have_no_serious_accessibility_violation(
     chromium_browser, live_server, prefecture_agent
 ):
-    """axe-core on the kinds, a dry-run result and the history (the whole-site audit skips
-    the dry run: it is the answer to a POST)."""
+    """axe-core on the kinds, a dry-run result, the history and the answer to a second
+    « Appliquer » (the whole-site audit skips those: they answer a POST)."""
     context = chromium_browser.new_context(
         viewport={"width": 1280, "height": 900}, locale="fr-FR", bypass_csp=True
     )
@@ -79,6 +79,35 @@ def test_the_import_pages_have_no_serious_accessibility_violation(
         page.get_by_test_id("preview-button").click()
         page.get_by_test_id("dry-run-notice").wait_for()
         findings += page_audit(page, "/imports/dispositifs/ (vérification)")
+        # The same « Appliquer » sent twice (a replayed POST): the second answer is audited.
+        apply_form = page.locator("form[action='/imports/appliquer/']")
+        fields = {
+            name: apply_form.locator(f"input[name='{name}']").get_attribute("value")
+            for name in ("csrfmiddlewaretoken", "apercu")
+        }
+        page.get_by_test_id("apply-button").click()
+        page.get_by_test_id("applied-notice").wait_for()
+        page.evaluate(
+            """fields => {
+                const form = document.createElement("form");
+                form.method = "post";
+                form.action = "/imports/appliquer/";
+                for (const [name, value] of Object.entries(fields)) {
+                    const input = document.createElement("input");
+                    input.type = "hidden"; input.name = name; input.value = value;
+                    form.append(input);
+                }
+                document.body.append(form);
+                form.submit();
+            }""",
+            fields,
+        )
+        page.get_by_test_id("already-applied").wait_for()
+        assert (
+            "Cet import a déjà été appliqué" in page.get_by_test_id("already-applied").inner_text()
+        )
+        findings += page_audit(page, "/imports/appliquer/ (déjà appliqué)")
+        assert ImportRun.objects.filter(kind="dispositifs").count() == 1  # applied once
     finally:
         context.close()
     blocking = [f for f in findings if f.impact in BLOCKING]
