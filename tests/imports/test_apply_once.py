@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import threading
 from html import unescape
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 
 from quartiers.core.audit import AuditEntry
@@ -151,3 +153,43 @@ def test_an_unknown_or_malformed_verification_is_refused_in_french(prefecture_ag
         response = client.post(reverse("imports:apply"), {"apercu": token})
         assert response.status_code == 400
         assert "Cette vérification est inconnue" in response.context["message"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_applies_on_two_connections_write_once(
+    prefecture_agent, prefecture_admin, monkeypatch
+):
+    """Two threads, two database connections, released together just before the claim: one
+    applies, the other is told it was applied (PostgreSQL: the second UPDATE waits for the
+    first's commit, then matches no row)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the in-memory SQLite test database refuses a second writer at once")
+    token = _verified(client_of(prefecture_agent))
+    barrier = threading.Barrier(2, timeout=60)
+    deposit_get = services.deposit_get
+
+    def deposit_get_then_wait(*, key):
+        deposit = deposit_get(key=key)
+        barrier.wait()  # both requests have read the verification as not applied yet
+        return deposit
+
+    monkeypatch.setattr(services, "deposit_get", deposit_get_then_wait)
+    statuses: dict[str, int] = {}
+
+    def post(user) -> None:
+        try:
+            response = client_of(user).post(reverse("imports:apply"), {"apercu": token})
+            statuses[user.username] = response.status_code
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=post, args=(u,)) for u in (prefecture_agent, prefecture_admin)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(statuses.values()) == [302, 409]
+    assert _written() == (NAMES, 1, 1)
