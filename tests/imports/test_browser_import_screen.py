@@ -69,7 +69,13 @@ def test_the_import_pages_have_no_serious_accessibility_violation(
     _log_in(page, live_server, prefecture_agent)
     findings = []
     try:
-        for path in ("/imports/", "/imports/historique/", "/imports/dispositifs/"):
+        for path in (
+            "/imports/",
+            "/imports/historique/",
+            "/imports/attributs-qpv/",
+            "/imports/contours-administratifs/",
+            "/imports/dispositifs/",
+        ):
             page.goto(live_server.url + path)
             findings += page_audit(page, path)
         page.set_input_files(

@@ -207,3 +207,18 @@ def test_a_bad_attributes_file_is_refused_naming_the_file_line_and_column(prefec
     )
     assert _populations("QN05901M", "QN05902M") == before
     assert ImportRun.objects.count() == runs
+
+
+def test_the_two_kinds_are_offered_with_their_files_and_options(prefecture_agent):
+    client = client_of(prefecture_agent)
+    index = client.get(reverse("imports:index")).content.decode()
+    assert 'href="/imports/contours-administratifs/">Contours administratifs</a>' in index
+    assert 'href="/imports/attributs-qpv/">Attributs des QPV</a>' in index
+    contours = client.get("/imports/contours-administratifs/").content.decode()
+    for slot in ("communes", "arrondissements", "departements"):
+        assert f'name="{slot}"' in contours
+    assert 'name="url"' not in contours  # three files: uploads only
+    attributes = client.get("/imports/attributs-qpv/").content.decode()
+    assert 'name="fichier"' in attributes and 'name="url"' in attributes
+    assert '<option value="sigville-population">' in attributes
+    assert '<option value="2015">' in attributes  # the generation of the QPV
