@@ -7,13 +7,14 @@ Usage:
                                      [--dump DIR] [--profile ROLE:URL]
 
 Without --database: the demo data (`migrate` + `demo_setup`) in a throwaway SQLite file under
-var/ (as bench/page_queries.py). DEBUG is off, as on the production server (README). Each page
+var/ (as bench/page_queries.py). DEBUG is off and config/wsgi.py is imported, as by the
+production server (README: gunicorn), whatever start-up work it does included. Each page
 is requested twice first (per-process caches filled, as on a running server), then `--repeat`
 times, interleaved round by round with the baseline so that a noisy neighbour slows both.
 CPU is time.process_time() of this process (the database is SQLite, in-process: its work is
 counted too). Every response is checked: HTTP 200, the expected <title>, the logout button and
-the demo contract's name. `--dump DIR` writes each page's HTML (CSRF tokens blanked) to compare
-two versions of the code; `--profile ROLE:URL` prints a cProfile of that page.
+the demo contract's name. `--dump DIR` writes each page's HTML (CSRF tokens and nonces blanked)
+to compare two versions of the code; `--profile ROLE:URL` prints a cProfile of that page.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ PAGES: tuple[tuple[str, str, str, str], ...] = (
     ("agent", "/a-traiter/", "À traiter", ""),
     ("délégué", "/a-traiter/", "À traiter", ""),
 )
-CSRF = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+TOKENS = re.compile(rb'((?:name="csrfmiddlewaretoken" value|nonce)=")[^"]*(")')
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -67,6 +68,8 @@ def measure(options: argparse.Namespace) -> None:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    import config.wsgi  # noqa: F401  (loaded as by the production server: its start-up steps)
 
     users = get_user_model().objects
     clients = {}
@@ -107,7 +110,7 @@ def measure(options: argparse.Namespace) -> None:
         if options.dump:
             options.dump.mkdir(parents=True, exist_ok=True)
             name = f"{role}{url}".replace("/", "_").strip("_") + ".html"
-            (options.dump / name).write_bytes(CSRF.sub(rb"\1\2", html))
+            (options.dump / name).write_bytes(TOKENS.sub(rb"\1\2", html))
     reset_queries()
     times: dict[tuple[str, str], list[float]] = {(r, u): [] for r, u, _t, _x in everything}
     for _ in range(options.repeat):
