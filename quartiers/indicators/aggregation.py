@@ -101,6 +101,19 @@ def period_latest(periods: Iterable[str]) -> str | None:
     return min(periods) if periods else None
 
 
+@dataclass(frozen=True, slots=True)
+class PeerValue:
+    """The fields of an IndicatorValue that tables, ranks and « hors QPV » read: built from
+    plain rows, not model instances (a département table has one per QPV and indicator)."""
+
+    territory_code: str
+    period: str
+    value: Decimal | None
+    suppressed: bool
+    source: str
+    vintage: str
+
+
 # Indicator id → its QPV values for a set of QPV codes (`qpv_values_load`).
 QpvValues = dict[int, list[IndicatorValue]]
 

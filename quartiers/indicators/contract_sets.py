@@ -34,7 +34,7 @@ from quartiers.indicators.selectors import (
     Comparison,
     QpvValueRow,
     departement_code,
-    departement_qpvs,
+    departement_qpv_labels,
     indicators_qpv_tables,
     references_comparisons,
 )
@@ -247,7 +247,7 @@ def contract_scorecard(*, contract: Contract) -> Scorecard:
     core, values = _core_set(contract)
     uncertain = set(core.uncertain_codes)
     tables = indicators_qpv_tables(
-        indicators=[r.indicator for r in core.rows], qpvs=departement_qpvs()
+        indicators=[r.indicator for r in core.rows], qpvs=departement_qpv_labels()
     )
     rows = []
     for core_row in core.rows:
