@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 
 from quartiers.geography.models import QPV
 from quartiers.indicators.models import (
@@ -132,6 +133,36 @@ def qpv_values_load(*, indicators: Iterable[Indicator | None], codes: Iterable[s
     for row in rows:
         loaded[row.indicator_id].append(row)
     return loaded
+
+
+def qpv_values_latest(
+    *, indicators: list[Indicator], codes: Iterable[str]
+) -> tuple[dict[int, str], QpvValues]:
+    """For aggregates of several indicators over one set of QPV at their latest period: (id →
+    latest period, the values of each indicator and of its parts at that period), in two
+    queries. Pass them to `indicator_aggregate(period=…, preloaded=…)`."""
+    codes = sorted(set(codes))
+    latest: dict[int, set[str]] = {}
+    periods = IndicatorValue.objects.filter(
+        indicator__in=indicators, territory_kind=TerritoryKind.QPV, territory_code__in=codes
+    )
+    for pk, period in periods.values_list("indicator_id", "period").distinct():
+        latest.setdefault(pk, set()).add(period)
+    found = {pk: period_latest(found) for pk, found in latest.items()}
+    wanted = Q(pk__in=[])
+    loaded: QpvValues = {}
+    for indicator in indicators:
+        for part in (indicator, indicator.numerator, indicator.denominator):
+            if part is not None:
+                loaded[part.pk] = []
+                if found.get(indicator.pk) is not None:
+                    wanted |= Q(indicator_id=part.pk, period=found[indicator.pk])
+    rows = IndicatorValue.objects.filter(
+        wanted, territory_kind=TerritoryKind.QPV, territory_code__in=codes
+    )
+    for row in rows:
+        loaded[row.indicator_id].append(row)
+    return {pk: period for pk, period in found.items() if period is not None}, loaded
 
 
 def _values(
