@@ -15,6 +15,9 @@ CPU is time.process_time() of this process (the database is SQLite, in-process: 
 counted too). Every response is checked: HTTP 200, the expected <title>, the logout button and
 the demo contract's name. `--dump DIR` writes each page's HTML (CSRF tokens and nonces blanked)
 to compare two versions of the code; `--profile ROLE:URL` prints a cProfile of that page.
+`--no-memo`: PAGE_CACHE_SECONDS=0, which turns off the reference-data memo
+(quartiers/core/datamemo.py): every request computes the figures again, as the first one after
+a data change does.
 """
 
 from __future__ import annotations
@@ -120,7 +123,10 @@ def measure(options: argparse.Namespace) -> None:
             times[(role, url)].append((time.process_time() - start) * 1000)
     base = statistics.median(times[BASELINE[:2]])
     print(f"Commande : {' '.join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])}")
-    print(f"CPU par requête (time.process_time, {options.repeat} requêtes par page, DEBUG off)")
+    memo = ", PAGE_CACHE_SECONDS=0 (sans mémoire des données)" if options.no_memo else ""
+    print(
+        f"CPU par requête (time.process_time, {options.repeat} requêtes par page, DEBUG off{memo})"
+    )
     print(f"{'page':<44}{'méd. ms':>8}{'p90 ms':>8}{'×réf.':>7}{'requêtes':>9}")
     for role, url, _title, _text in everything:
         values = times[(role, url)]
@@ -138,8 +144,15 @@ def main() -> None:
     parser.add_argument("--database", type=Path, help="base SQLite de démonstration existante")
     parser.add_argument("--dump", type=Path, help="dossier où écrire le HTML de chaque page")
     parser.add_argument("--profile", help="profil cProfile d'une page, ROLE:URL")
+    parser.add_argument(
+        "--no-memo",
+        action="store_true",
+        help="sans la mémoire des données de référence (PAGE_CACHE_SECONDS=0)",
+    )
     options = parser.parse_args()
     os.environ["DEBUG"] = "false"
+    if options.no_memo:
+        os.environ["PAGE_CACHE_SECONDS"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if options.database:
         os.environ["SQLITE_PATH"] = str(options.database.resolve())
