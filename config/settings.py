@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "quartiers.core.context_processors.site",
             ],
+            # `{% url %}` with memoised reversals (issue 13), in every template.
+            "builtins": ["quartiers.core.templatetags.url_memo"],
         },
     },
 ]

@@ -43,8 +43,10 @@ def contract_uncertain_qpvs(*, generation: int = 2024) -> list[tuple[str, str, l
 
 
 def contract_detail(*, code: str) -> QuerySet[Contract]:
-    links = ContractQPV.objects.select_related("qpv").prefetch_related(
-        "qpv__contract_links__contract"
+    links = (
+        ContractQPV.objects.select_related("qpv")
+        .defer("qpv__contour_wkb")  # the page lists the QPV: their outlines weigh the most
+        .prefetch_related("qpv__contract_links__contract")
     )
     return (
         Contract.objects.filter(code=code)

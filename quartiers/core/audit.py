@@ -134,8 +134,11 @@ def audit_record(
 
 def audit_for(*, objects: Iterable[models.Model]) -> models.QuerySet[AuditEntry]:
     """Entries about any of `objects` (e.g. an action, its milestones and notes), newest first."""
-    query = Q(pk__in=[])
+    ids: dict[ContentType, list[str]] = {}
     for obj in objects:
         ct = ContentType.objects.get_for_model(obj, for_concrete_model=False)
-        query |= Q(content_type=ct, object_id=str(obj.pk))
+        ids.setdefault(ct, []).append(str(obj.pk))
+    query = Q(pk__in=[])
+    for ct, found in ids.items():  # one condition per model, not per object
+        query |= Q(content_type=ct, object_id__in=found)
     return AuditEntry.objects.filter(query).select_related("user", "content_type")

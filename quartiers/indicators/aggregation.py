@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Q
 
 from quartiers.geography.models import QPV
 from quartiers.indicators.models import (
@@ -101,6 +102,19 @@ def period_latest(periods: Iterable[str]) -> str | None:
     return min(periods) if periods else None
 
 
+@dataclass(frozen=True, slots=True)
+class PeerValue:
+    """The fields of an IndicatorValue that tables, ranks and « hors QPV » read: built from
+    plain rows, not model instances (a département table has one per QPV and indicator)."""
+
+    territory_code: str
+    period: str
+    value: Decimal | None
+    suppressed: bool
+    source: str
+    vintage: str
+
+
 # Indicator id → its QPV values for a set of QPV codes (`qpv_values_load`).
 QpvValues = dict[int, list[IndicatorValue]]
 
@@ -119,6 +133,36 @@ def qpv_values_load(*, indicators: Iterable[Indicator | None], codes: Iterable[s
     for row in rows:
         loaded[row.indicator_id].append(row)
     return loaded
+
+
+def qpv_values_latest(
+    *, indicators: list[Indicator], codes: Iterable[str]
+) -> tuple[dict[int, str], QpvValues]:
+    """For aggregates of several indicators over one set of QPV at their latest period: (id →
+    latest period, the values of each indicator and of its parts at that period), in two
+    queries. Pass them to `indicator_aggregate(period=…, preloaded=…)`."""
+    codes = sorted(set(codes))
+    latest: dict[int, set[str]] = {}
+    periods = IndicatorValue.objects.filter(
+        indicator__in=indicators, territory_kind=TerritoryKind.QPV, territory_code__in=codes
+    )
+    for pk, period in periods.values_list("indicator_id", "period").distinct():
+        latest.setdefault(pk, set()).add(period)
+    found = {pk: period_latest(found) for pk, found in latest.items()}
+    wanted = Q(pk__in=[])
+    loaded: QpvValues = {}
+    for indicator in indicators:
+        for part in (indicator, indicator.numerator, indicator.denominator):
+            if part is not None:
+                loaded[part.pk] = []
+                if found.get(indicator.pk) is not None:
+                    wanted |= Q(indicator_id=part.pk, period=found[indicator.pk])
+    rows = IndicatorValue.objects.filter(
+        wanted, territory_kind=TerritoryKind.QPV, territory_code__in=codes
+    )
+    for row in rows:
+        loaded[row.indicator_id].append(row)
+    return {pk: period for pk, period in found.items() if period is not None}, loaded
 
 
 def _values(

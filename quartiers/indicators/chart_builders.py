@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from quartiers.indicators.aggregation import indicator_aggregate
+from quartiers.indicators.aggregation import indicator_aggregate, qpv_values_latest
 from quartiers.indicators.contract_sets import Scorecard
 from quartiers.indicators.evaluation import Evolution, evolution_compute, indicator_series
 from quartiers.indicators.keyfigures import POPULATION_CODE, KeyFigures
@@ -141,11 +141,18 @@ CONTRACT_SUFFIXES = ["contrat", "tous les QPV"]
 def contract_chart(*, scorecard: Scorecard) -> Chart:
     """The contract's rates next to those of all the département's QPV (patterns, labels)."""
     codes = departement_qpv_codes()
+    rates = [row.indicator for row in scorecard.rows if row.indicator.unit == "%"]
+    latest, values = qpv_values_latest(indicators=rates, codes=codes) if rates else ({}, {})
     bars, sources = [], set()
     for row in scorecard.rows:
         if row.indicator.unit != "%":
             continue
-        everyone = indicator_aggregate(indicator=row.indicator, qpv_codes=codes)
+        everyone = indicator_aggregate(
+            indicator=row.indicator,
+            qpv_codes=codes,
+            period=latest.get(row.indicator.pk),
+            preloaded=values,
+        )
         for series, aggregate in enumerate((row.aggregate, everyone)):
             bars.append(
                 Bar(

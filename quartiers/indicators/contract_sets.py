@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from quartiers.contracts.models import Contract
+from quartiers.contracts.models import Contract, ContractQPV, LinkStatus
 from quartiers.indicators.aggregation import (
     Aggregate,
     QpvValues,
@@ -34,7 +34,7 @@ from quartiers.indicators.selectors import (
     Comparison,
     QpvValueRow,
     departement_code,
-    departement_qpvs,
+    departement_qpv_labels,
     indicators_qpv_tables,
     references_comparisons,
 )
@@ -63,11 +63,15 @@ class ContractCoreSet:
 
 
 def contract_qpv_codes(*, contract: Contract) -> tuple[list[str], list[str]]:
-    """(all QPV codes of the contract, those whose link is uncertain), sorted."""
-    links = list(contract.qpv_links.select_related("qpv"))
-    codes = sorted({link.qpv.code for link in links})
-    uncertain = sorted({link.qpv.code for link in links if link.is_uncertain})
-    return codes, uncertain
+    """(all QPV codes of the contract, those whose link is uncertain), sorted. One light query
+    (no model instances; a prefetched `qpv_links` with its own prefetches is not re-run)."""
+    links = ContractQPV.objects.filter(contract=contract).values_list("qpv__code", "link_status")
+    codes, uncertain = set(), set()
+    for code, status in links:
+        codes.add(code)
+        if status == LinkStatus.UNCERTAIN:
+            uncertain.add(code)
+    return sorted(codes), sorted(uncertain)
 
 
 def contract_references(*, contract: Contract) -> list[tuple[str, str, str]]:
@@ -243,7 +247,7 @@ def contract_scorecard(*, contract: Contract) -> Scorecard:
     core, values = _core_set(contract)
     uncertain = set(core.uncertain_codes)
     tables = indicators_qpv_tables(
-        indicators=[r.indicator for r in core.rows], qpvs=departement_qpvs()
+        indicators=[r.indicator for r in core.rows], qpvs=departement_qpv_labels()
     )
     rows = []
     for core_row in core.rows:

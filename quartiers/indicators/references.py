@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from quartiers.geography.models import QPV
+from quartiers.indicators.aggregation import PeerValue
 from quartiers.indicators.models import Indicator, IndicatorKind, IndicatorValue, TerritoryKind
 
 POVERTY = "taux_pauvrete_60"
@@ -52,7 +53,7 @@ def commune_outside(
     indicator: Indicator,
     qpv: QPV,
     commune_values: dict[str, IndicatorValue],
-    qpv_values: dict[str, IndicatorValue],
+    qpv_values: dict[str, PeerValue],
     qpvs_by_commune: dict[str, list[QPV]],
 ) -> list[Outside]:
     """« Commune hors QPV » for each commune of `qpv` (see the module docstring)."""

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 
 from quartiers.geography.models import QPV, Commune
-from quartiers.indicators.aggregation import period_latest
+from quartiers.indicators.aggregation import PeerValue, period_latest
 from quartiers.indicators.models import Indicator, IndicatorValue, TerritoryKind
 from quartiers.indicators.references import Outside, commune_outside, reference_gap_reason
 
@@ -34,6 +34,35 @@ def departement_qpvs(*, code: str | None = None, contours: bool = False) -> dict
         qpvs = qpvs.defer("contour_wkb")
     communes = Prefetch("communes", queryset=Commune.objects.defer("contour_wkb"))
     return {q.code: q for q in qpvs.prefetch_related(communes)}
+
+
+@dataclass(frozen=True, slots=True)
+class QpvLabel:
+    """What a table shows of a QPV besides its code."""
+
+    name: str
+    communes: str  # the names of its communes, « , »-joined
+
+
+def departement_qpv_labels(*, code: str | None = None) -> dict[str, QpvLabel]:
+    """`departement_qpvs()` as the tables show it (name, commune names), in two light queries:
+    no model instances."""
+    qpvs = QPV.objects.of_generation(settings.QPV_GENERATION).filter(
+        departement_code=code or departement_code()
+    )
+    rows = list(qpvs.values_list("pk", "code", "name"))
+    names: dict[int, list[str]] = {pk: [] for pk, _code, _name in rows}
+    links = QPV.communes.through.objects.filter(qpv_id__in=list(names))
+    for qpv_id, commune in links.order_by("commune__name").values_list("qpv_id", "commune__name"):
+        names[qpv_id].append(commune)
+    return {code: QpvLabel(name, ", ".join(names[pk])) for pk, code, name in rows}
+
+
+def _qpv_labels(qpvs: dict[str, QPV]) -> dict[str, QpvLabel]:
+    return {
+        code: QpvLabel(qpv.name, ", ".join(c.name for c in qpv.communes.all()))
+        for code, qpv in qpvs.items()
+    }
 
 
 def departement_qpv_codes() -> list[str]:
@@ -80,26 +109,21 @@ def indicator_qpv_table(
     )
     period = period or period_latest(values.values_list("period", flat=True))
     by_code = {v.territory_code: v for v in values.filter(period=period)}
-    return _table_rows(qpvs, by_code, _commune_names(qpvs))
+    return _table_rows(_qpv_labels(qpvs), by_code)
 
 
 def indicators_qpv_tables(
-    *, indicators: list[Indicator], qpvs: dict[str, QPV]
+    *, indicators: list[Indicator], qpvs: dict[str, QpvLabel]
 ) -> dict[int, list[QpvValueRow]]:
     """`indicator_qpv_table` (latest period) of several indicators in two queries: indicator
-    id → its rows."""
+    id → its rows. `qpvs`: `departement_qpv_labels()` (or another set of QPV)."""
     latest = _latest_periods(indicators=indicators, codes=set(qpvs))
     values = _peer_values(latest=latest, codes=set(qpvs))
-    names = _commune_names(qpvs)
-    return {i.pk: _table_rows(qpvs, values.get(i.pk, {}), names) for i in indicators}
-
-
-def _commune_names(qpvs: dict[str, QPV]) -> dict[str, str]:
-    return {code: ", ".join(c.name for c in qpv.communes.all()) for code, qpv in qpvs.items()}
+    return {i.pk: _table_rows(qpvs, values.get(i.pk, {})) for i in indicators}
 
 
 def _table_rows(
-    qpvs: dict[str, QPV], by_code: dict[str, IndicatorValue], communes: dict[str, str]
+    qpvs: dict[str, QpvLabel], by_code: dict[str, IndicatorValue] | dict[str, PeerValue]
 ) -> list[QpvValueRow]:
     values = {code: by_code[code].value if code in by_code else None for code in qpvs}
     rows = []
@@ -109,7 +133,7 @@ def _table_rows(
             QpvValueRow(
                 code=code,
                 name=qpvs[code].name,
-                communes=communes[code],
+                communes=qpvs[code].communes,
                 value=value.value if value else None,
                 suppressed=bool(value and value.suppressed),
                 source=value.source if value else "",
@@ -271,9 +295,7 @@ def _latest_periods(*, indicators: list[Indicator], codes: set[str]) -> dict[int
     return {pk: period for pk, period in latest.items() if period is not None}
 
 
-def _peer_values(
-    *, latest: dict[int, str], codes: set[str]
-) -> dict[int, dict[str, IndicatorValue]]:
+def _peer_values(*, latest: dict[int, str], codes: set[str]) -> dict[int, dict[str, PeerValue]]:
     """Indicator id → QPV code → its value of the indicator's latest period."""
     if not latest:
         return {}
@@ -282,10 +304,19 @@ def _peer_values(
         by_period |= Q(indicator_id=indicator_id, period=period)
     rows = IndicatorValue.objects.filter(
         by_period, territory_kind=TerritoryKind.QPV, territory_code__in=sorted(codes)
-    ).only("indicator_id", "territory_code", "period", "value", "suppressed", "source", "vintage")
-    values: dict[int, dict[str, IndicatorValue]] = {}
-    for row in rows:
-        values.setdefault(row.indicator_id, {})[row.territory_code] = row
+    ).values_list(
+        "indicator_id", "territory_code", "period", "value", "suppressed", "source", "vintage"
+    )
+    values: dict[int, dict[str, PeerValue]] = {}
+    for indicator_id, code, period, amount, suppressed, source, vintage in rows:
+        values.setdefault(indicator_id, {})[code] = PeerValue(
+            territory_code=code,
+            period=period,
+            value=amount,
+            suppressed=suppressed,
+            source=source,
+            vintage=vintage,
+        )
     return values
 
 

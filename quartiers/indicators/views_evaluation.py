@@ -9,20 +9,20 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from quartiers.contracts.models import Contract
+from quartiers.core.datamemo import data_memo
 from quartiers.indicators.chart_builders import contract_chart
 from quartiers.indicators.choropleth import choropleth_compute, choropleth_document
-from quartiers.indicators.contract_sets import contract_scorecard
+from quartiers.indicators.contract_sets import Scorecard, contract_scorecard
 from quartiers.indicators.exports import scorecard_csv
 from quartiers.indicators.models import Indicator
-from quartiers.shared.charts import chart_csv, chart_svg
+from quartiers.shared.charts import Chart, chart_csv, chart_svg
 
 GEOJSON = "application/geo+json; charset=utf-8"
 
 
 def contract_scorecard_view(request: HttpRequest, code: str) -> HttpResponse:
     contract = get_object_or_404(Contract, code=code)
-    scorecard = contract_scorecard(contract=contract)
-    chart = contract_chart(scorecard=scorecard) if scorecard.rows else None
+    scorecard, chart = data_memo(f"scorecard:{contract.pk}", lambda: _scorecard(contract))
     return render(
         request,
         "indicators/contract_scorecard.html",
@@ -39,6 +39,11 @@ def contract_scorecard_view(request: HttpRequest, code: str) -> HttpResponse:
             ],
         },
     )
+
+
+def _scorecard(contract: Contract) -> tuple[Scorecard, Chart | None]:
+    scorecard = contract_scorecard(contract=contract)
+    return scorecard, contract_chart(scorecard=scorecard) if scorecard.rows else None
 
 
 def contract_scorecard_export(request: HttpRequest, code: str) -> HttpResponse:

@@ -120,7 +120,7 @@ def contract_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     signatories = list(contract.signatories.all())
     documents = list(contract.documents.all())
     actions = list(
-        contract.actions.prefetch_related("milestones", "qpvs").order_by(
+        contract.actions.prefetch_related("milestones").order_by(
             "-is_priority", "priority_rank", "title"
         )
     )

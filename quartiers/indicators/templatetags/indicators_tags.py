@@ -9,6 +9,7 @@ from django import template
 
 from quartiers.contracts.models import Contract
 from quartiers.contracts.selectors import qpv_contracts
+from quartiers.core.datamemo import data_memo
 from quartiers.geography.models import QPV
 from quartiers.indicators.aggregation import Aggregate
 from quartiers.indicators.contract_sets import SHARED_RULE, contract_core_indicators
@@ -40,7 +41,8 @@ def rank_label(rank: int | None, total: int) -> str:
 @register.inclusion_tag("indicators/_qpv_core_set.html")
 def qpv_core_set(qpv: QPV) -> dict[str, object]:
     """`{% load indicators_tags %}{% qpv_core_set qpv %}` on the QPV page."""
-    return {"qpv": qpv, "core_rows": qpv_core_indicators(qpv=qpv)}
+    rows = data_memo(f"qpv-core-set:{qpv.pk}", lambda: qpv_core_indicators(qpv=qpv))
+    return {"qpv": qpv, "core_rows": rows}
 
 
 @register.simple_tag
@@ -69,7 +71,10 @@ def evolution_label(evolution: Evolution | None, unit: str = "") -> str:
 @register.inclusion_tag("indicators/_contract_core_set.html")
 def contract_core_set(contract: Contract) -> dict[str, object]:
     """`{% load indicators_tags %}{% contract_core_set contract %}` on the contract page."""
-    return {"core": contract_core_indicators(contract=contract), "shared_rule": SHARED_RULE}
+    core = data_memo(
+        f"contract-core-set:{contract.pk}", lambda: contract_core_indicators(contract=contract)
+    )
+    return {"core": core, "shared_rule": SHARED_RULE}
 
 
 @register.inclusion_tag("indicators/_qpv_contracts.html")
