@@ -276,11 +276,12 @@ static PyObject *py_lines_parse(PyObject *self, PyObject *args)
         length_error("delimiter must be one byte");
         goto fail;
     }
+    int code;
     Py_BEGIN_ALLOW_THREADS;
-    lines_parse(buf, size, n, delim, nfields, ilon, ilat, check_semicolon, base, starts, ends,
-                lon, lat, flags);
+    code = lines_parse(buf, size, n, delim, nfields, ilon, ilat, check_semicolon, base, starts,
+                       ends, lon, lat, flags);
     Py_END_ALLOW_THREADS;
-    result = Py_NewRef(Py_None);
+    result = PyLong_FromLong(code);
 fail:
     buffers_release(&b);
     return result;
@@ -288,21 +289,23 @@ fail:
 
 static PyObject *py_lines_write(PyObject *self, PyObject *args)
 {
-    PyObject *obuf, *ostarts, *oends, *oprimary, *ostatus, *oprefix_bytes, *oprefix_off;
+    PyObject *obuf, *ostarts, *oends, *oflags, *oprimary, *ostatus, *oprefix_bytes, *oprefix_off;
     PyObject *odistance, *olon, *olat, *oremark, *osuffix_bytes, *osuffix_off, *oslow_rows;
     PyObject *oslow_bytes, *oslow_off, *oout;
     long long delim, nstatus;
-    if (!PyArg_ParseTuple(args, "OLOOOOLOOOOOOOOOOOO", &obuf, &delim, &ostarts, &oends, &oprimary,
+    if (!PyArg_ParseTuple(args, "OLOOOOOLOOOOOOOOOOOO", &obuf, &delim, &ostarts, &oends, &oflags,
+                          &oprimary,
                           &ostatus, &nstatus, &oprefix_bytes, &oprefix_off, &odistance, &olon,
                           &olat, &oremark, &osuffix_bytes, &osuffix_off, &oslow_rows,
                           &oslow_bytes, &oslow_off, &oout))
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 size, n, n1, n2, n3, n4, n5, n6, n7, npb, npo, nsb, nso, nslow, nslb, nslo, nout;
+    i64 size, n, n1, n2, n3, n4, n5, n6, n7, n8, npb, npo, nsb, nso, nslow, nslb, nslo, nout;
     GET(buf, const uint8_t, obuf, 'u', 0, &size);
     GET(starts, const i64, ostarts, 'i', 0, &n);
     GET(ends, const i64, oends, 'i', 0, &n1);
+    GET(flags, const uint8_t, oflags, 'u', 0, &n8);
     GET(primary, const int32_t, oprimary, 'i', 0, &n2);
     GET(status, const int8_t, ostatus, 'i', 0, &n3);
     GET(prefix_bytes, const uint8_t, oprefix_bytes, 'u', 0, &npb);
@@ -317,7 +320,7 @@ static PyObject *py_lines_write(PyObject *self, PyObject *args)
     GET(slow_bytes, const uint8_t, oslow_bytes, 'u', 0, &nslb);
     GET(slow_off, const i64, oslow_off, 'i', 0, &nslo);
     GET(out, uint8_t, oout, 'u', 1, &nout);
-    if (n1 != n || n2 != n || n3 != n || n4 != n || n5 != n || n6 != n || n7 != n ||
+    if (n1 != n || n2 != n || n3 != n || n4 != n || n5 != n || n6 != n || n7 != n || n8 != n ||
         npo < 1 || nso < 1 || nslo != nslow + 1 || nstatus < 1 || delim < 0 || delim > 255) {
         length_error("row arrays of different lengths");
         goto fail;
@@ -325,7 +328,7 @@ static PyObject *py_lines_write(PyObject *self, PyObject *args)
     int code;
     i64 written = 0;
     Py_BEGIN_ALLOW_THREADS;
-    code = lines_write(buf, size, delim, n, starts, ends, primary, status, nstatus, prefix_bytes,
+    code = lines_write(buf, size, delim, n, starts, ends, flags, primary, status, nstatus, prefix_bytes,
                        npb, prefix_off, npo - 1, distance, lon, lat, remark, suffix_bytes, nsb,
                        suffix_off, nso - 1, slow_rows, nslow, slow_bytes, nslb, slow_off, out,
                        nout, &written);
@@ -539,8 +542,8 @@ static PyMethodDef methods[] = {
     METHOD(pairs_reduce, "pairs_reduce(group_start, pair_poly, inside, dist, px, py, band, "
                          "start, sx, sy, out_dist, out_nearest, out_primary, out_count)"),
     METHOD(lines_parse, "lines_parse(buf, n, delim, nfields, ilon, ilat, check_semicolon, "
-                        "base, starts, ends, lon, lat, flags)"),
-    METHOD(lines_write, "lines_write(buf, delim, starts, ends, primary, status, nstatus, "
+                        "base, starts, ends, lon, lat, flags) -> 0, or 1: the block needs the generic path"),
+    METHOD(lines_write, "lines_write(buf, delim, starts, ends, flags, primary, status, nstatus, "
                         "prefix_bytes, prefix_off, distance, lon, lat, remark, suffix_bytes, "
                         "suffix_off, slow_rows, slow_bytes, slow_off, out) -> bytes written"),
     METHOD(cell_candidates, "cell_candidates(ccx, ccy, radius, cx, box, half_width, "
