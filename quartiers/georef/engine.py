@@ -23,7 +23,7 @@ import shapely
 
 from quartiers.georef import native
 from quartiers.georef.contours import LAMBERT93, WGS84, transformer
-from quartiers.georef.distances import far_distances_fill
+from quartiers.georef.distances import far_distances_fill, lonlat_from_lambert93
 from quartiers.georef.index import GeorefIndex
 
 STATUS_OUT = 0
@@ -150,8 +150,7 @@ def _as_lonlat(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.n
         return x, y
     if crs != LAMBERT93:
         raise ValueError(f"unsupported CRS {crs!r}: EPSG:4326 or EPSG:2154")
-    lon, lat = transformer(LAMBERT93, WGS84).transform(x, y, errcheck=False)
-    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    return lonlat_from_lambert93(x, y)
 
 
 def _locate_chunk(

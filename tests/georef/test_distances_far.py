@@ -29,6 +29,19 @@ def test_the_compiled_lambert93_projection_is_pyprojs(compiled):
     assert np.abs(x - px).max() < 1e-6 and np.abs(y - py).max() < 1e-6
 
 
+def test_the_compiled_lambert93_inverse_is_pyprojs(compiled):
+    rng = np.random.default_rng(13)
+    x, y = rng.uniform(60_000, 1_290_000, 50_000), rng.uniform(6_010_000, 7_140_000, 50_000)
+    x[:3], y[:3] = [np.nan, 700_000.0, 652_469.02], [6_600_000.0, np.nan, 7_065_200.0]
+    lon, lat = np.empty_like(x), np.empty_like(y)
+    compiled.lambert93_inverse(x, y, lon, lat)
+    plon, plat = pyproj.Transformer.from_crs(L93, "EPSG:4326", always_xy=True).transform(x, y)
+    assert np.isnan(lon[:2]).all() and np.isnan(lat[:2]).all()
+    assert np.abs(lon[2:] - plon[2:]).max() < 1e-11 and np.abs(lat[2:] - plat[2:]).max() < 1e-11
+    with pytest.raises(ValueError, match="lengths"):
+        compiled.lambert93_inverse(x, y[:-1], lon, lat)
+
+
 def _shapely_distances(contours, lon, lat, *, crs="EPSG:4326"):
     """Distance of each point to the nearest contour boundary, in Lambert-93 (shapely)."""
     to_l93 = pyproj.Transformer.from_crs("EPSG:4326", L93, always_xy=True)

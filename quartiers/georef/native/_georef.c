@@ -507,7 +507,9 @@ fail:
     return result;
 }
 
-static PyObject *py_lambert93_forward(PyObject *self, PyObject *args)
+/* lambert93_forward and lambert93_inverse: (a, b) → (out_a, out_b), four float64 arrays. */
+static PyObject *projection(PyObject *args, void (*project)(const double *, const double *, i64,
+                                                            double *, double *))
 {
     PyObject *olon, *olat, *oout_x, *oout_y;
     if (!PyArg_ParseTuple(args, "OOOO", &olon, &olat, &oout_x, &oout_y))
@@ -524,12 +526,22 @@ static PyObject *py_lambert93_forward(PyObject *self, PyObject *args)
         goto fail;
     }
     Py_BEGIN_ALLOW_THREADS;
-    lambert93_forward(lon, lat, n, out_x, out_y);
+    project(lon, lat, n, out_x, out_y);
     Py_END_ALLOW_THREADS;
     result = Py_NewRef(Py_None);
 fail:
     buffers_release(&b);
     return result;
+}
+
+static PyObject *py_lambert93_forward(PyObject *self, PyObject *args)
+{
+    return projection(args, lambert93_forward);
+}
+
+static PyObject *py_lambert93_inverse(PyObject *self, PyObject *args)
+{
+    return projection(args, lambert93_inverse);
 }
 
 #define METHOD(name, doc) {#name, py_##name, METH_VARARGS, doc}
@@ -556,6 +568,7 @@ static PyMethodDef methods[] = {
     METHOD(nearest_segment, "nearest_segment(px, py, gx0, gy0, size, nx, ny, seg_start, "
                             "seg_id, seg_low, owner, sx, sy, npoly, out_d, out_p, done)"),
     METHOD(lambert93_forward, "lambert93_forward(lon, lat, out_x, out_y)"),
+    METHOD(lambert93_inverse, "lambert93_inverse(x, y, out_lon, out_lat)"),
     {NULL, NULL, 0, NULL},
 };
 

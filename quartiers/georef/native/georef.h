@@ -110,6 +110,7 @@ int nearest_segment(const double *px, const double *py, i64 n, double gx0, doubl
                     const double *sy, i64 nseg, i64 npoly, double *out_d, i64 *out_p,
                     uint8_t *done);
 void lambert93_forward(const double *lon, const double *lat, i64 n, double *out_x, double *out_y);
+void lambert93_inverse(const double *x, const double *y, i64 n, double *out_lon, double *out_lat);
 
 /* lines.c: flags of a record, and what lines_parse may return. */
 #define LINE_SLOW 1
