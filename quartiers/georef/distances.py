@@ -117,6 +117,11 @@ def _projected(
     return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
 
 
+def metric_projected(crs: str, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 lon/lat in the metric ``crs`` (Lambert-93 by the extension when there is one)."""
+    return _projected(crs, lon, lat, native.extension)
+
+
 def lonlat_from_lambert93(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """WGS84 lon/lat of Lambert-93 x/y: by the extension when there is one, pyproj otherwise
     (NaN stays NaN; values far outside France give meaningless angles, as pyproj's do)."""

@@ -72,6 +72,19 @@ def test_lambert93_input_is_measured_on_its_own_coordinates(backend, nord_index,
     assert (result.distance_m > 10).mean() > 0.9
 
 
+def test_lambert93_input_with_its_lonlat_given_gives_the_same_answers(nord_index):
+    rng = np.random.default_rng(10)
+    x, y = rng.uniform(640_000, 760_000, 2_000), rng.uniform(6_980_000, 7_110_000, 2_000)
+    lon, lat = pyproj.Transformer.from_crs(L93, "EPSG:4326", always_xy=True).transform(x, y)
+    plain = locate(nord_index, x, y, crs=L93, distances="exact")
+    given = locate(nord_index, x, y, crs=L93, distances="exact", lonlat=(lon, lat))
+    assert np.array_equal(plain.status, given.status)
+    assert np.array_equal(plain.primary, given.primary)
+    assert np.allclose(plain.distance_m, given.distance_m, atol=1e-6)
+    with pytest.raises(ValueError, match="shape"):
+        locate(nord_index, x, y, crs=L93, lonlat=(lon[:-1], lat[:-1]))
+
+
 def test_large_inputs_split_on_two_threads_give_the_same_distances(compiled, nord_index):
     rng = np.random.default_rng(8)
     lon, lat = rng.uniform(2.0, 4.3, 450_000), rng.uniform(50.0, 51.1, 450_000)

@@ -245,9 +245,15 @@ def positions_locate(
     distance = np.full(n, np.nan)
     todo = np.flatnonzero(valid & inside)
     if len(todo):
-        result = points_locate(
-            lon=lon[todo], lat=lat[todo], generation=generation, distances=distances
-        )
+        if crs == LAMBERT93:  # measured on the file's own Lambert-93 coordinates
+            result = points_locate(
+                lon=x[todo], lat=y[todo], crs=LAMBERT93, lonlat=(lon[todo], lat[todo]),
+                generation=generation, distances=distances,
+            )  # fmt: skip
+        else:
+            result = points_locate(
+                lon=lon[todo], lat=lat[todo], generation=generation, distances=distances
+            )
         primary[todo] = result.primary
         status[todo] = result.status
         distance[todo] = result.distance_m
