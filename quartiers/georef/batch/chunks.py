@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import math
 import threading
 from collections.abc import Callable
@@ -11,11 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
 from quartiers.georef import native
 from quartiers.georef.batch.columns import ROLE_LABELS, ColumnMapping
-from quartiers.georef.batch.errors import BatchInputError
-from quartiers.georef.batch.readers import Block
+from quartiers.georef.batch.readers import Block, csv_text_records
 from quartiers.georef.batch.results import (
     REMARKS,
     STATUS_TEXT,
@@ -129,22 +126,13 @@ def block_process(block: Block, ctx: Context) -> tuple[bytes | list[memoryview],
 def csv_records(
     block: Block, delimiter: str, summary: Summary | None = None, header: list[str] | None = None
 ) -> list[tuple[int, list[str]]]:
-    """(physical line number, fields) of the records of a block; blank lines skipped (and
-    counted in ``summary``). An unreadable record raises BatchInputError naming its line and
-    column."""
-    text = io.StringIO(block.data.decode("utf-8"), newline="")
-    records = []
-    try:
-        for line, fields in csv_rows(
-            text, delimiter=delimiter, first_line=block.first_line, header=header
-        ):
-            if fields:
-                records.append((line, fields))
-            elif summary is not None:
-                summary.blank_lines += 1
-    except CsvReadError as exc:
-        raise BatchInputError(exc.reason, line=exc.line, column=exc.column) from exc
-    return records
+    """The records of a block (readers.csv_text_records on its text), as a list."""
+    text = block.data.decode("utf-8")
+    return list(
+        csv_text_records(
+            text, delimiter=delimiter, first_line=block.first_line, header=header, summary=summary
+        )
+    )
 
 
 def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int] | None:
@@ -240,8 +228,8 @@ SLOW = 1  # lines.c LINE_SLOW: the record goes through Python
 def _line_fields(text: str, line: int, ctx: Context) -> list[str] | None:
     """The fields of one record with quotes, read by the csv module as the generic path reads
     them; None when the text is not exactly one record (a lone CR in it)."""
-    records = csv_records(
-        Block(0, 0, line, text.encode("utf-8"), 0), ctx.delimiter, header=ctx.header
+    records = list(
+        csv_text_records(text, delimiter=ctx.delimiter, first_line=line, header=ctx.header)
     )
     return records[0][1] if len(records) == 1 else None
 
