@@ -339,10 +339,10 @@ static PyObject *py_lines_write(PyObject *self, PyObject *args)
     int code;
     i64 written = 0;
     Py_BEGIN_ALLOW_THREADS;
-    code = lines_write(buf, size, delim, n, starts, ends, flags, primary, status, nstatus, prefix_bytes,
-                       npb, prefix_off, npo - 1, distance, lon, lat, remark, suffix_bytes, nsb,
-                       suffix_off, nso - 1, slow_rows, nslow, slow_bytes, nslb, slow_off, out,
-                       nout, &written);
+    code = lines_write(buf, size, delim, n, starts, ends, flags, primary, status, nstatus,
+                       prefix_bytes, npb, prefix_off, npo - 1, distance, lon, lat, remark,
+                       suffix_bytes, nsb, suffix_off, nso - 1, slow_rows, nslow, slow_bytes, nslb,
+                       slow_off, out, nout, &written);
     Py_END_ALLOW_THREADS;
     result = code ? status_error(code) : PyLong_FromLongLong(written);
 fail:
@@ -553,7 +553,8 @@ static PyMethodDef methods[] = {
     METHOD(pairs_reduce, "pairs_reduce(group_start, pair_poly, inside, dist, px, py, band, "
                          "start, sx, sy, out_dist, out_nearest, out_primary, out_count)"),
     METHOD(lines_parse, "lines_parse(buf, n, delim, nfields, ilon, ilat, check_semicolon, "
-                        "base, starts, ends, lon, lat, flags) -> 0, or 1: the block needs the generic path"),
+                        "base, starts, ends, lon, lat, flags) -> 0, or 1: the block needs "
+                        "the generic path"),
     METHOD(lines_write, "lines_write(buf, delim, starts, ends, flags, primary, status, nstatus, "
                         "prefix_bytes, prefix_off, distance, lon, lat, remark, suffix_bytes, "
                         "suffix_off, slow_rows, slow_bytes, slow_off, out) -> bytes written"),

@@ -120,7 +120,8 @@ int lines_parse(const uint8_t *buf, i64 size, i64 n, i64 delim, i64 nfields, i64
                  i64 check_semicolon, i64 base, i64 *starts, i64 *ends, double *lon, double *lat,
                  uint8_t *flags);
 int lines_write(const uint8_t *buf, i64 size, i64 delim, i64 n, const i64 *starts,
-                const i64 *ends, const uint8_t *flags, const int32_t *primary, const int8_t *status, i64 nstatus,
+                const i64 *ends, const uint8_t *flags, const int32_t *primary,
+                const int8_t *status, i64 nstatus,
                 const uint8_t *prefix_bytes, i64 nprefix_bytes, const i64 *prefix_off,
                 i64 nprefix, const double *distance, const double *lon, const double *lat,
                 const int8_t *remark, const uint8_t *suffix_bytes, i64 nsuffix_bytes,

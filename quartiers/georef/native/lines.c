@@ -375,7 +375,8 @@ static int table_ok(const i64 *off, i64 count, i64 nbytes)
  * value * 10**decimals, decimal comma (results.fixed). *written: the bytes written;
  * GEOREF_TOO_SMALL when out_size would be exceeded (nothing is written past it). */
 int lines_write(const uint8_t *buf, i64 size, i64 delim, i64 n, const i64 *starts,
-                const i64 *ends, const uint8_t *flags, const int32_t *primary, const int8_t *status, i64 nstatus,
+                const i64 *ends, const uint8_t *flags, const int32_t *primary,
+                const int8_t *status, i64 nstatus,
                 const uint8_t *prefix_bytes, i64 nprefix_bytes, const i64 *prefix_off,
                 i64 nprefix, const double *distance, const double *lon, const double *lat,
                 const int8_t *remark, const uint8_t *suffix_bytes, i64 nsuffix_bytes,
