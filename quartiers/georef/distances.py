@@ -8,7 +8,8 @@ cell's list and stops at the first bound beyond the best distance found (native/
 nearest_segment, about 0.1 µs a point). Points outside that grid (20 km beyond the contours)
 fall back to an outward sweep over the polygon parts sorted by x (native/distances.c,
 nearest_boundary). Lambert-93 points are projected by the extension too (lambert93_forward, the
-formulas of pyproj's lcc, equal within 1e-9 m); other CRS by pyproj. Large inputs run as two
+formulas of pyproj's lcc, equal within 1e-9 m; lambert93_inverse for Lambert-93 input files,
+equal within 1e-12 degree); other CRS by pyproj. Large inputs run as two
 halves on two threads (the compiled loops release the GIL).
 
 Without the extension, shapely's STRtree finds the nearest segment instead (slower, the same
@@ -114,6 +115,29 @@ def _projected(
         return x, y
     x, y = transformer(WGS84, crs).transform(lon, lat)
     return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+def metric_projected(crs: str, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 lon/lat in the metric ``crs`` (Lambert-93 by the extension when there is one)."""
+    return _projected(crs, lon, lat, native.extension)
+
+
+def lonlat_from_lambert93(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 lon/lat of Lambert-93 x/y: by the extension when there is one, pyproj otherwise
+    (NaN stays NaN; values far outside France give meaningless angles, as pyproj's do)."""
+    ext = native.extension
+    if ext is None:
+        lon, lat = transformer(LAMBERT93, WGS84).transform(x, y, errcheck=False)
+        return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    lon, lat = np.empty(len(x)), np.empty(len(x))
+    _halves(partial(_unproject, ext, x, y, lon, lat), len(x))
+    return lon, lat
+
+
+def _unproject(ext, x, y, lon, lat, a: int, b: int) -> None:
+    ext.lambert93_inverse(x[a:b], y[a:b], lon[a:b], lat[a:b])
 
 
 _SPLIT = 100_000  # points: below, one thread

@@ -23,7 +23,7 @@ import shapely
 
 from quartiers.georef import native
 from quartiers.georef.contours import LAMBERT93, WGS84, transformer
-from quartiers.georef.distances import far_distances_fill
+from quartiers.georef.distances import far_distances_fill, lonlat_from_lambert93, metric_projected
 from quartiers.georef.index import GeorefIndex
 
 STATUS_OUT = 0
@@ -85,14 +85,19 @@ def locate(
     distances: Distances = "band",
     tolerance_m: float | None = None,
     chunk: int = DEFAULT_CHUNK,
+    lonlat: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> LocateResult:
-    """Locate points given as WGS84 lon/lat (default) or Lambert-93 x/y (``crs="EPSG:2154"``)."""
+    """Locate points given as WGS84 lon/lat (default) or Lambert-93 x/y (``crs="EPSG:2154"``).
+    ``lonlat``: the WGS84 lon/lat of Lambert-93 points when the caller has them already."""
     tolerance = index.band_m if tolerance_m is None else float(tolerance_m)
     if tolerance > index.band_m and distances != "exact":
         raise ValueError("tolerance_m larger than the index band: use distances='exact'")
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    lon, lat = _as_lonlat(x, y, crs)
-    lon, lat = np.ascontiguousarray(lon), np.ascontiguousarray(lat)
+    lon, lat = _as_lonlat(x, y, crs) if lonlat is None or crs != LAMBERT93 else lonlat
+    lon = np.ascontiguousarray(lon, dtype=np.float64)
+    lat = np.ascontiguousarray(lat, dtype=np.float64)
+    if lon.shape != x.shape or lat.shape != x.shape:
+        raise ValueError("lonlat must have the shape of x and y")
     n = len(lon)
     primary = np.empty(n, dtype=np.int32)
     distance = np.full(n, np.nan)
@@ -150,8 +155,7 @@ def _as_lonlat(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.n
         return x, y
     if crs != LAMBERT93:
         raise ValueError(f"unsupported CRS {crs!r}: EPSG:4326 or EPSG:2154")
-    lon, lat = transformer(LAMBERT93, WGS84).transform(x, y, errcheck=False)
-    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    return lonlat_from_lambert93(x, y)
 
 
 def _locate_chunk(
@@ -217,7 +221,7 @@ def _metric(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pair points in the metric CRS of their polygon (Lambert-93, or UTM overseas)."""
     if len(index.crs_names) == 1:
-        tx, ty = transformer(WGS84, index.crs_names[0]).transform(lon[boundary], lat[boundary])
+        tx, ty = metric_projected(index.crs_names[0], lon[boundary], lat[boundary])
         where = np.repeat(np.arange(len(boundary)), lengths)
         return np.asarray(tx)[where], np.asarray(ty)[where]
     px = np.empty(len(pair_pt))

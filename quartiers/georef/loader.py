@@ -114,9 +114,11 @@ def points_locate(
     generation: int | None = None,
     crs: str = WGS84,
     distances: Distances = "exact",
+    lonlat: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> LocateResult:
     """Locate points (WGS84 lon/lat, or Lambert-93 x/y with ``crs="EPSG:2154"``) in the QPV of
-    a generation. ``lon``/``lat`` hold x/y when the CRS is Lambert-93."""
+    a generation. ``lon``/``lat`` hold x/y when the CRS is Lambert-93; ``lonlat`` then may give
+    their WGS84 lon/lat, already computed."""
     index = index_get(generation=generation)
     return locate(
         index,
@@ -125,6 +127,7 @@ def points_locate(
         crs=crs,
         distances=distances,
         tolerance_m=float(settings.GEOREF_BOUNDARY_TOLERANCE_M),
+        lonlat=lonlat,
     )
 
 

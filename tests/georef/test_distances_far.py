@@ -29,6 +29,19 @@ def test_the_compiled_lambert93_projection_is_pyprojs(compiled):
     assert np.abs(x - px).max() < 1e-6 and np.abs(y - py).max() < 1e-6
 
 
+def test_the_compiled_lambert93_inverse_is_pyprojs(compiled):
+    rng = np.random.default_rng(13)
+    x, y = rng.uniform(60_000, 1_290_000, 50_000), rng.uniform(6_010_000, 7_140_000, 50_000)
+    x[:3], y[:3] = [np.nan, 700_000.0, 652_469.02], [6_600_000.0, np.nan, 7_065_200.0]
+    lon, lat = np.empty_like(x), np.empty_like(y)
+    compiled.lambert93_inverse(x, y, lon, lat)
+    plon, plat = pyproj.Transformer.from_crs(L93, "EPSG:4326", always_xy=True).transform(x, y)
+    assert np.isnan(lon[:2]).all() and np.isnan(lat[:2]).all()
+    assert np.abs(lon[2:] - plon[2:]).max() < 1e-11 and np.abs(lat[2:] - plat[2:]).max() < 1e-11
+    with pytest.raises(ValueError, match="lengths"):
+        compiled.lambert93_inverse(x, y[:-1], lon, lat)
+
+
 def _shapely_distances(contours, lon, lat, *, crs="EPSG:4326"):
     """Distance of each point to the nearest contour boundary, in Lambert-93 (shapely)."""
     to_l93 = pyproj.Transformer.from_crs("EPSG:4326", L93, always_xy=True)
@@ -57,6 +70,19 @@ def test_lambert93_input_is_measured_on_its_own_coordinates(backend, nord_index,
     expected = _shapely_distances(nord_contours, x, y, crs=L93)
     assert np.allclose(result.distance_m, expected, atol=1e-6)
     assert (result.distance_m > 10).mean() > 0.9
+
+
+def test_lambert93_input_with_its_lonlat_given_gives_the_same_answers(nord_index):
+    rng = np.random.default_rng(10)
+    x, y = rng.uniform(640_000, 760_000, 2_000), rng.uniform(6_980_000, 7_110_000, 2_000)
+    lon, lat = pyproj.Transformer.from_crs(L93, "EPSG:4326", always_xy=True).transform(x, y)
+    plain = locate(nord_index, x, y, crs=L93, distances="exact")
+    given = locate(nord_index, x, y, crs=L93, distances="exact", lonlat=(lon, lat))
+    assert np.array_equal(plain.status, given.status)
+    assert np.array_equal(plain.primary, given.primary)
+    assert np.allclose(plain.distance_m, given.distance_m, atol=1e-6)
+    with pytest.raises(ValueError, match="shape"):
+        locate(nord_index, x, y, crs=L93, lonlat=(lon[:-1], lat[:-1]))
 
 
 def test_large_inputs_split_on_two_threads_give_the_same_distances(compiled, nord_index):

@@ -271,7 +271,9 @@ def test_writing_gives_the_bytes_python_writes(compiled):
         offsets = np.concatenate([[0], np.cumsum([len(x) for x in items])]).astype(np.int64)
         return np.frombuffer(b"".join(items), dtype=np.uint8), offsets
 
-    args = (np.frombuffer(text, np.uint8), 44, starts, ends, primary, status, 6, *table(prefixes),
+    flags = np.zeros(n, np.uint8)
+    args = (np.frombuffer(text, np.uint8), 44, starts, ends, flags, primary, status, 6,
+            *table(prefixes),
             distance, lon, lat, remark, *table(suffixes), np.array(sorted(slow), np.int64),
             *table([slow[k] for k in sorted(slow)]))  # fmt: skip
     out = np.zeros(len(text) + 120 * n, dtype=np.uint8)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import math
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
 from quartiers.georef import native
 from quartiers.georef.batch.columns import ROLE_LABELS, ColumnMapping
-from quartiers.georef.batch.errors import BatchInputError
-from quartiers.georef.batch.readers import Block
+from quartiers.georef.batch.readers import Block, csv_text_records
 from quartiers.georef.batch.results import (
     REMARKS,
     STATUS_TEXT,
@@ -120,58 +117,27 @@ def block_process(block: Block, ctx: Context) -> tuple[bytes | list[memoryview],
     """Output bytes and row count of a CSV block (the fast path needs the compiled extension;
     the generic path writes the same bytes)."""
     if native.extension is not None and ctx.mapping.mode in ("lonlat", "xy"):
-        if b'"' in block.data and ctx.delimiter == ";":
-            block = replace(block, data=quotes_dropped(block.data))
-        if b'"' not in block.data:
-            return _coordinates_fast(block, ctx)
+        done = _coordinates_fast(block, ctx)
+        if done is not None:
+            return done
     return rows_process(csv_records(block, ctx.delimiter, ctx.summary, ctx.header), ctx)
-
-
-def quotes_dropped(data: bytes) -> bytes:
-    """``data`` without its quotes when every quoted field of it is plain: a whole field of a
-    ";" file holding no ";", quote or line end ("12, rue des Lilas", "3,062"), whose quotes
-    change nothing to its value nor to the ";" output; ``data`` itself otherwise. Then the
-    block takes the compiled path."""
-    buf = np.frombuffer(data, dtype=np.uint8)
-    quotes = np.flatnonzero(buf == 34)
-    if len(quotes) % 2:
-        return data
-    opens, closes = quotes[0::2], quotes[1::2]
-    before = buf[np.maximum(opens - 1, 0)]
-    after = buf[np.minimum(closes + 1, len(buf) - 1)]
-    starts = (opens == 0) | (before == 59) | (before == 10)
-    ends = (closes == len(buf) - 1) | (after == 59) | (after == 13) | (after == 10)
-    if not (starts.all() and ends.all()):
-        return data  # an escaped quote (""), or a quote inside a field
-    separators = np.flatnonzero((buf == 59) | (buf == 10) | (buf == 13))
-    inside = np.searchsorted(separators, closes) - np.searchsorted(separators, opens)
-    if inside.any():
-        return data  # a ";" or a line end inside quotes: the Python path keeps them
-    return data.replace(b'"', b"")
 
 
 def csv_records(
     block: Block, delimiter: str, summary: Summary | None = None, header: list[str] | None = None
 ) -> list[tuple[int, list[str]]]:
-    """(physical line number, fields) of the records of a block; blank lines skipped (and
-    counted in ``summary``). An unreadable record raises BatchInputError naming its line and
-    column."""
-    text = io.StringIO(block.data.decode("utf-8"), newline="")
-    records = []
-    try:
-        for line, fields in csv_rows(
-            text, delimiter=delimiter, first_line=block.first_line, header=header
-        ):
-            if fields:
-                records.append((line, fields))
-            elif summary is not None:
-                summary.blank_lines += 1
-    except CsvReadError as exc:
-        raise BatchInputError(exc.reason, line=exc.line, column=exc.column) from exc
-    return records
+    """The records of a block (readers.csv_text_records on its text), as a list."""
+    text = block.data.decode("utf-8")
+    return list(
+        csv_text_records(
+            text, delimiter=delimiter, first_line=block.first_line, header=header, summary=summary
+        )
+    )
 
 
-def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int]:
+def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int] | None:
+    """The compiled path; None (nothing done) when the block needs the generic path: a quoted
+    field holding a line end, whose records span several lines."""
     loops = native.extension
     assert loops is not None
     data = block.data
@@ -181,9 +147,9 @@ def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int
     role_x, role_y = ctx.coordinate_roles
     delim = ord(ctx.delimiter)
 
-    def parse(begin: int, end: int, first: int, count: int) -> None:
+    def parse(begin: int, end: int, first: int, count: int) -> int:
         rows = slice(first, first + count)
-        loops.lines_parse(
+        return loops.lines_parse(
             buf[begin:end], count, delim, len(ctx.header), ctx.mapping.columns[role_x],
             ctx.mapping.columns[role_y], ctx.delimiter != ";", begin, starts[rows], ends[rows],
             x[rows], y[rows], flags[rows],
@@ -192,21 +158,26 @@ def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int
     # Two halves of the block on two threads (the compiled loops release the GIL).
     middle = data.find(b"\n", len(data) // 2) + 1
     if n < 2 * MIN_SPLIT_ROWS or middle <= 0 or middle >= len(data):
-        parse(0, len(data), 0, n)
+        generic = parse(0, len(data), 0, n)
     else:
         n_first = data.count(b"\n", 0, middle)
         other = _pool().submit(parse, middle, len(data), n_first, n - n_first)
-        parse(0, middle, 0, n_first)
-        other.result()
+        generic = parse(0, middle, 0, n_first)
+        generic |= other.result()
+    if generic:
+        return None
     slow: dict[int, tuple[list[str], str | None]] = {}
     blank = []
-    for r in np.flatnonzero(flags).tolist():
+    for r in np.flatnonzero(flags == SLOW).tolist():
         text = data[starts[r] : ends[r]].decode("utf-8")
         if not text:
             blank.append(r)
             continue
-        fields = text.split(ctx.delimiter)
-        x[r], y[r], error = _coordinates_parse(fields, block.first_line + r, ctx)
+        line = block.first_line + r
+        fields = _line_fields(text, line, ctx) if '"' in text else text.split(ctx.delimiter)
+        if fields is None:
+            return None
+        x[r], y[r], error = _coordinates_parse(fields, line, ctx)
         slow[r] = (fields, error)
     ctx.summary.blank_lines += len(blank)
     line_of = np.arange(n)  # the record's offset in lines from the block's first line
@@ -214,7 +185,7 @@ def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int
         kept = np.delete(np.arange(n), blank)
         line_of = kept
         slow = {int(np.searchsorted(kept, r)): v for r, v in slow.items()}
-        starts, ends, x, y = starts[kept], ends[kept], x[kept], y[kept]
+        starts, ends, x, y, flags = starts[kept], ends[kept], x[kept], y[kept], flags[kept]
     located = positions_locate(
         x=x, y=y, crs=ctx.crs, generation=ctx.generation, distances=ctx.distances
     )
@@ -235,8 +206,8 @@ def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int
         ka, kb = np.searchsorted(slow_rows, (a, b)).tolist()
         out = ctx.buffer_take(int(ends[b - 1] - starts[a]) + (b - a) * per_row + len(slow_bytes))
         size = loops.lines_write(
-            buf, delim, starts[a:b], ends[a:b], located.primary[a:b], located.status[a:b],
-            len(STATUS_TEXT), prefix_bytes, prefix_off, located.distance[a:b],
+            buf, delim, starts[a:b], ends[a:b], flags[a:b], located.primary[a:b],
+            located.status[a:b], len(STATUS_TEXT), prefix_bytes, prefix_off, located.distance[a:b],
             located.lon[a:b], located.lat[a:b], located.remark[a:b], suffix_bytes, suffix_off,
             slow_rows[ka:kb] - a, slow_bytes, slow_off[ka : kb + 1], out,
         )  # fmt: skip
@@ -251,6 +222,18 @@ def _coordinates_fast(block: Block, ctx: Context) -> tuple[list[memoryview], int
 
 
 MIN_SPLIT_ROWS = 50_000
+SLOW = 1  # lines.c LINE_SLOW: the record goes through Python
+
+
+def _line_fields(text: str, line: int, ctx: Context) -> list[str] | None:
+    """The fields of one record with quotes, read by the csv module as the generic path reads
+    them; None when the text is not exactly one record (a lone CR in it)."""
+    records = list(
+        csv_text_records(text, delimiter=ctx.delimiter, first_line=line, header=ctx.header)
+    )
+    return records[0][1] if len(records) == 1 else None
+
+
 _executor: list[ThreadPoolExecutor] = []
 
 

@@ -15,12 +15,15 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from quartiers.core.uploads import UnsafeUploadError, xlsx_safety_check
 from quartiers.core.uploads.csvsafe import CsvReadError, csv_rows
 from quartiers.georef.batch.errors import BatchInputError
 from quartiers.shared.csvsniff import DELIMITERS, delimiter_detect
+
+if TYPE_CHECKING:
+    from quartiers.georef.batch.summary import Summary
 
 SAMPLE_BYTES = 1 << 20
 DEFAULT_BLOCK_BYTES = 16 << 20
@@ -150,10 +153,16 @@ def _sample_check(text: str, delimiter: str, header_line: int = 1) -> list[str]:
 
 
 def csv_text_records(
-    text: str, *, delimiter: str, first_line: int, header: list[str] | None = None
+    text: str,
+    *,
+    delimiter: str,
+    first_line: int,
+    header: list[str] | None = None,
+    summary: Summary | None = None,
 ) -> Iterator[tuple[int, list[str]]]:
-    """(physical line number, fields) of the records of a text; blank lines skipped. Raises
-    BatchInputError naming the line and the column of an unreadable record."""
+    """(physical line number, fields) of the records of a text; blank lines skipped (and
+    counted in ``summary``). Raises BatchInputError naming the line and the column of an
+    unreadable record."""
     rows = csv_rows(
         io.StringIO(text, newline=""), delimiter=delimiter, first_line=first_line, header=header
     )
@@ -161,6 +170,8 @@ def csv_text_records(
         for line, fields in rows:
             if fields:
                 yield line, fields
+            elif summary is not None:
+                summary.blank_lines += 1
     except CsvReadError as exc:
         raise BatchInputError(exc.reason, line=exc.line, column=exc.column) from exc
 

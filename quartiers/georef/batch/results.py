@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 
-from quartiers.georef.contours import LAMBERT93, WGS84, transformer
+from quartiers.georef.contours import LAMBERT93
+from quartiers.georef.distances import lonlat_from_lambert93
 from quartiers.georef.engine import (
     STATUS_IN,
     STATUS_INVALID,
@@ -235,8 +236,7 @@ def positions_locate(
     outside = valid & ~inside
     remark[outside] = REMARK_OUTSIDE
     if crs == LAMBERT93:
-        lon, lat = transformer(LAMBERT93, WGS84).transform(x, y, errcheck=False)
-        lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+        lon, lat = lonlat_from_lambert93(x, y)
     else:
         lon, lat = x, y
     status = np.full(n, STATUS_INVALID, dtype=np.int8)
@@ -245,9 +245,15 @@ def positions_locate(
     distance = np.full(n, np.nan)
     todo = np.flatnonzero(valid & inside)
     if len(todo):
-        result = points_locate(
-            lon=lon[todo], lat=lat[todo], generation=generation, distances=distances
-        )
+        if crs == LAMBERT93:  # measured on the file's own Lambert-93 coordinates
+            result = points_locate(
+                lon=x[todo], lat=y[todo], crs=LAMBERT93, lonlat=(lon[todo], lat[todo]),
+                generation=generation, distances=distances,
+            )  # fmt: skip
+        else:
+            result = points_locate(
+                lon=lon[todo], lat=lat[todo], generation=generation, distances=distances
+            )
         primary[todo] = result.primary
         status[todo] = result.status
         distance[todo] = result.distance_m

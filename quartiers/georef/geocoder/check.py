@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from quartiers.georef.geocoder.client import GeocoderClient
 from quartiers.georef.geocoder.types import AddressQuery, GeocoderConfig, GeocoderError
 
 PROTOCOL_NAMES = {"geoplateforme": "Géoplateforme (IGN)", "addok": "addok (BAN)"}
@@ -61,6 +60,10 @@ def geocoder_check(*, requests: int = 20, config: GeocoderConfig | None = None) 
         "protocol_setting": config.protocol,
         "configured_rate": config.rate_per_s,
     }
+    # Imported here: the admin imports this module at every start-up (of a file job too), and
+    # the HTTP client (httpx) is a tenth of a second to import.
+    from quartiers.georef.geocoder.client import GeocoderClient
+
     with GeocoderClient(config) as client:
         try:
             first = client.search(PROBE)

@@ -103,8 +103,30 @@ static PyObject *status_error(int status)
     }
 }
 
+/* array_get, and the array must hold exactly ``expected`` items (ValueError otherwise). */
+static void *array_sized(Buffers *b, PyObject *obj, char kind, Py_ssize_t itemsize, int writable,
+                         const char *name, i64 expected)
+{
+    i64 len;
+    void *data = array_get(b, obj, kind, itemsize, writable, name, &len);
+    if (data && len != expected) {
+        PyErr_Format(PyExc_ValueError, "arrays of different lengths: %s holds %lld items, not %lld",
+                     name, (long long)len, (long long)expected);
+        return NULL;
+    }
+    return data;
+}
+
+/* The argument checks of every wrapper: GET(var, type, obj, kind, writable, &len) declares
+ * ``type *var`` on the buffer of obj (C-contiguous, of the kind and item size of type: TypeError
+ * otherwise) and stores its item count; SIZED(..., expected) requires that count instead. On
+ * failure both jump to the wrapper's ``fail`` label with the exception set. */
 #define GET(var, type, obj, kind, writable, len)                                                  \
     type *var = array_get(&b, obj, kind, sizeof(type), writable, #var, len);                    \
+    if (!var)                                                                                   \
+        goto fail;
+#define SIZED(var, type, obj, kind, writable, expected)                                           \
+    type *var = array_sized(&b, obj, kind, sizeof(type), writable, #var, expected);             \
     if (!var)                                                                                   \
         goto fail;
 
@@ -118,17 +140,13 @@ static PyObject *py_grid_lookup(PyObject *self, PyObject *args)
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 n, nlat, nout, n0, n1, n2, boundary = 0;
+    i64 n, n0, n1, n2, boundary = 0;
     GET(lon, const double, olon, 'f', 0, &n);
-    GET(lat, const double, olat, 'f', 0, &nlat);
+    SIZED(lat, const double, olat, 'f', 0, n);
     GET(l0, const int32_t, ol0, 'i', 0, &n0);
     GET(l1, const int32_t, ol1, 'i', 0, &n1);
     GET(l2, const int32_t, ol2, 'i', 0, &n2);
-    GET(out, int32_t, oout, 'i', 1, &nout);
-    if (nlat != n || nout != n) {
-        length_error("lon, lat and out must have the same length");
-        goto fail;
-    }
+    SIZED(out, int32_t, oout, 'i', 1, n);
     if (shift1 < 0 || shift2 < 0 || shift1 + shift2 > 24 || b.views[2].ndim != 2 ||
         b.views[3].ndim != 3 || b.views[4].ndim != 3 || dim(&b, 3, 1) != (1 << shift1) ||
         dim(&b, 3, 2) != (1 << shift1) || dim(&b, 4, 1) != (1 << shift2) ||
@@ -157,16 +175,12 @@ static PyObject *py_status_finalize(PyObject *self, PyObject *args)
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 n, n1, n2, n3, n4;
+    i64 n;
     GET(lon, const double, olon, 'f', 0, &n);
-    GET(lat, const double, olat, 'f', 0, &n1);
-    GET(primary, const int32_t, oprimary, 'i', 0, &n2);
-    GET(distance, const double, odistance, 'f', 0, &n3);
-    GET(out, int8_t, oout, 'i', 1, &n4);
-    if (n1 != n || n2 != n || n3 != n || n4 != n) {
-        length_error("arrays of different lengths");
-        goto fail;
-    }
+    SIZED(lat, const double, olat, 'f', 0, n);
+    SIZED(primary, const int32_t, oprimary, 'i', 0, n);
+    SIZED(distance, const double, odistance, 'f', 0, n);
+    SIZED(out, int8_t, oout, 'i', 1, n);
     Py_BEGIN_ALLOW_THREADS;
     status_finalize(lon, lat, primary, distance, n, tolerance, out);
     Py_END_ALLOW_THREADS;
@@ -184,16 +198,16 @@ static PyObject *py_pair_distance_near(PyObject *self, PyObject *args)
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 n, n1, n2, n3, n4, ncell_seg, nsx, nsy;
+    i64 n, ncell_seg, nsx;
     GET(px, const double, opx, 'f', 0, &n);
-    GET(py, const double, opy, 'f', 0, &n1);
-    GET(lo, const i64, olo, 'i', 0, &n2);
-    GET(hi, const i64, ohi, 'i', 0, &n3);
+    SIZED(py, const double, opy, 'f', 0, n);
+    SIZED(lo, const i64, olo, 'i', 0, n);
+    SIZED(hi, const i64, ohi, 'i', 0, n);
     GET(cell_seg, const i64, ocell_seg, 'i', 0, &ncell_seg);
     GET(sx, const double, osx, 'f', 0, &nsx);
-    GET(sy, const double, osy, 'f', 0, &nsy);
-    GET(out, double, oout, 'f', 1, &n4);
-    if (n1 != n || n2 != n || n3 != n || n4 != n || nsx != nsy || nsx % 2) {
+    SIZED(sy, const double, osy, 'f', 0, nsx);
+    SIZED(out, double, oout, 'f', 1, n);
+    if (nsx % 2) {
         length_error("arrays of different lengths");
         goto fail;
     }
@@ -218,24 +232,22 @@ static PyObject *py_pairs_reduce(PyObject *self, PyObject *args)
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 ngs, npairs, n1, n2, n3, n4, nstart, nsx, nsy, m1, m2, m3, m4;
+    i64 ngs, npairs, nstart, nsx;
     GET(group_start, const i64, ogs, 'i', 0, &ngs);
     GET(pair_poly, const i64, opoly, 'i', 0, &npairs);
-    GET(inside, const uint8_t, oinside, '?', 0, &n1);
-    GET(dist, const double, odist, 'f', 0, &n2);
-    GET(px, const double, opx, 'f', 0, &n3);
-    GET(py, const double, opy, 'f', 0, &n4);
+    SIZED(inside, const uint8_t, oinside, '?', 0, npairs);
+    SIZED(dist, const double, odist, 'f', 0, npairs);
+    SIZED(px, const double, opx, 'f', 0, npairs);
+    SIZED(py, const double, opy, 'f', 0, npairs);
     GET(start, const i64, ostart, 'i', 0, &nstart);
     GET(sx, const double, osx, 'f', 0, &nsx);
-    GET(sy, const double, osy, 'f', 0, &nsy);
-    GET(out_dist, double, oout_dist, 'f', 1, &m1);
-    GET(out_nearest, i64, oout_nearest, 'i', 1, &m2);
-    GET(out_primary, i64, oout_primary, 'i', 1, &m3);
-    GET(out_count, i64, oout_count, 'i', 1, &m4);
+    SIZED(sy, const double, osy, 'f', 0, nsx);
     const i64 groups = ngs - 1;
-    if (ngs < 1 || nstart < 1 || n1 != npairs || n2 != npairs || n3 != npairs ||
-        n4 != npairs || nsx != nsy || nsx % 2 || m1 != groups || m2 != groups ||
-        m3 != groups || m4 != groups) {
+    SIZED(out_dist, double, oout_dist, 'f', 1, groups);
+    SIZED(out_nearest, i64, oout_nearest, 'i', 1, groups);
+    SIZED(out_primary, i64, oout_primary, 'i', 1, groups);
+    SIZED(out_count, i64, oout_count, 'i', 1, groups);
+    if (ngs < 1 || nstart < 1 || nsx % 2) {
         length_error("arrays of different lengths");
         goto fail;
     }
@@ -261,14 +273,14 @@ static PyObject *py_lines_parse(PyObject *self, PyObject *args)
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 size, n1, n2, n3, n4, n5;
+    i64 size;
     GET(buf, const uint8_t, obuf, 'u', 0, &size);
-    GET(starts, i64, ostarts, 'i', 1, &n1);
-    GET(ends, i64, oends, 'i', 1, &n2);
-    GET(lon, double, olon, 'f', 1, &n3);
-    GET(lat, double, olat, 'f', 1, &n4);
-    GET(flags, uint8_t, oflags, 'u', 1, &n5);
-    if (n < 0 || n1 != n || n2 != n || n3 != n || n4 != n || n5 != n) {
+    SIZED(starts, i64, ostarts, 'i', 1, n);
+    SIZED(ends, i64, oends, 'i', 1, n);
+    SIZED(lon, double, olon, 'f', 1, n);
+    SIZED(lat, double, olat, 'f', 1, n);
+    SIZED(flags, uint8_t, oflags, 'u', 1, n);
+    if (n < 0) {
         length_error("outputs of the wrong length");
         goto fail;
     }
@@ -276,11 +288,12 @@ static PyObject *py_lines_parse(PyObject *self, PyObject *args)
         length_error("delimiter must be one byte");
         goto fail;
     }
+    int code;
     Py_BEGIN_ALLOW_THREADS;
-    lines_parse(buf, size, n, delim, nfields, ilon, ilat, check_semicolon, base, starts, ends,
-                lon, lat, flags);
+    code = lines_parse(buf, size, n, delim, nfields, ilon, ilat, check_semicolon, base, starts,
+                       ends, lon, lat, flags);
     Py_END_ALLOW_THREADS;
-    result = Py_NewRef(Py_None);
+    result = PyLong_FromLong(code);
 fail:
     buffers_release(&b);
     return result;
@@ -288,47 +301,48 @@ fail:
 
 static PyObject *py_lines_write(PyObject *self, PyObject *args)
 {
-    PyObject *obuf, *ostarts, *oends, *oprimary, *ostatus, *oprefix_bytes, *oprefix_off;
+    PyObject *obuf, *ostarts, *oends, *oflags, *oprimary, *ostatus, *oprefix_bytes, *oprefix_off;
     PyObject *odistance, *olon, *olat, *oremark, *osuffix_bytes, *osuffix_off, *oslow_rows;
     PyObject *oslow_bytes, *oslow_off, *oout;
     long long delim, nstatus;
-    if (!PyArg_ParseTuple(args, "OLOOOOLOOOOOOOOOOOO", &obuf, &delim, &ostarts, &oends, &oprimary,
+    if (!PyArg_ParseTuple(args, "OLOOOOOLOOOOOOOOOOOO", &obuf, &delim, &ostarts, &oends, &oflags,
+                          &oprimary,
                           &ostatus, &nstatus, &oprefix_bytes, &oprefix_off, &odistance, &olon,
                           &olat, &oremark, &osuffix_bytes, &osuffix_off, &oslow_rows,
                           &oslow_bytes, &oslow_off, &oout))
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 size, n, n1, n2, n3, n4, n5, n6, n7, npb, npo, nsb, nso, nslow, nslb, nslo, nout;
+    i64 size, n, npb, npo, nsb, nso, nslow, nslb, nout;
     GET(buf, const uint8_t, obuf, 'u', 0, &size);
     GET(starts, const i64, ostarts, 'i', 0, &n);
-    GET(ends, const i64, oends, 'i', 0, &n1);
-    GET(primary, const int32_t, oprimary, 'i', 0, &n2);
-    GET(status, const int8_t, ostatus, 'i', 0, &n3);
+    SIZED(ends, const i64, oends, 'i', 0, n);
+    SIZED(flags, const uint8_t, oflags, 'u', 0, n);
+    SIZED(primary, const int32_t, oprimary, 'i', 0, n);
+    SIZED(status, const int8_t, ostatus, 'i', 0, n);
     GET(prefix_bytes, const uint8_t, oprefix_bytes, 'u', 0, &npb);
     GET(prefix_off, const i64, oprefix_off, 'i', 0, &npo);
-    GET(distance, const double, odistance, 'f', 0, &n4);
-    GET(lon, const double, olon, 'f', 0, &n5);
-    GET(lat, const double, olat, 'f', 0, &n6);
-    GET(remark, const int8_t, oremark, 'i', 0, &n7);
+    SIZED(distance, const double, odistance, 'f', 0, n);
+    SIZED(lon, const double, olon, 'f', 0, n);
+    SIZED(lat, const double, olat, 'f', 0, n);
+    SIZED(remark, const int8_t, oremark, 'i', 0, n);
     GET(suffix_bytes, const uint8_t, osuffix_bytes, 'u', 0, &nsb);
     GET(suffix_off, const i64, osuffix_off, 'i', 0, &nso);
     GET(slow_rows, const i64, oslow_rows, 'i', 0, &nslow);
     GET(slow_bytes, const uint8_t, oslow_bytes, 'u', 0, &nslb);
-    GET(slow_off, const i64, oslow_off, 'i', 0, &nslo);
+    SIZED(slow_off, const i64, oslow_off, 'i', 0, nslow + 1);
     GET(out, uint8_t, oout, 'u', 1, &nout);
-    if (n1 != n || n2 != n || n3 != n || n4 != n || n5 != n || n6 != n || n7 != n ||
-        npo < 1 || nso < 1 || nslo != nslow + 1 || nstatus < 1 || delim < 0 || delim > 255) {
+    if (npo < 1 || nso < 1 || nstatus < 1 || delim < 0 || delim > 255) {
         length_error("row arrays of different lengths");
         goto fail;
     }
     int code;
     i64 written = 0;
     Py_BEGIN_ALLOW_THREADS;
-    code = lines_write(buf, size, delim, n, starts, ends, primary, status, nstatus, prefix_bytes,
-                       npb, prefix_off, npo - 1, distance, lon, lat, remark, suffix_bytes, nsb,
-                       suffix_off, nso - 1, slow_rows, nslow, slow_bytes, nslb, slow_off, out,
-                       nout, &written);
+    code = lines_write(buf, size, delim, n, starts, ends, flags, primary, status, nstatus,
+                       prefix_bytes, npb, prefix_off, npo - 1, distance, lon, lat, remark,
+                       suffix_bytes, nsb, suffix_off, nso - 1, slow_rows, nslow, slow_bytes, nslb,
+                       slow_off, out, nout, &written);
     Py_END_ALLOW_THREADS;
     result = code ? status_error(code) : PyLong_FromLongLong(written);
 fail:
@@ -346,17 +360,13 @@ static PyObject *py_cell_candidates(PyObject *self, PyObject *args)
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 ncells, n1, m, nbox, nstart, nitem;
+    i64 ncells, m, nitem;
     GET(ccx, const double, occx, 'f', 0, &ncells);
-    GET(ccy, const double, occy, 'f', 0, &n1);
+    SIZED(ccy, const double, occy, 'f', 0, ncells);
     GET(cx, const double, ocx, 'f', 0, &m);
-    GET(box, const double, obox, 'f', 0, &nbox);
-    GET(cell_start, i64, ocell_start, 'i', !fill, &nstart);
+    SIZED(box, const double, obox, 'f', 0, 4 * m);
+    SIZED(cell_start, i64, ocell_start, 'i', !fill, ncells + 1);
     GET(cell_item, i64, ocell_item, 'i', 1, &nitem);
-    if (n1 != ncells || nbox != 4 * m || nstart != ncells + 1) {
-        length_error("arrays of different lengths");
-        goto fail;
-    }
     int status;
     Py_BEGIN_ALLOW_THREADS;
     status = cell_candidates(ccx, ccy, ncells, radius, cx, box, m, half_width, cell_start,
@@ -380,22 +390,21 @@ static PyObject *py_nearest_boundary(PyObject *self, PyObject *args)
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 n, n1, nstart, nitem, m, nbox, m1, m2, m3, nsx, nsy, n2, n3;
+    i64 n, nstart, nitem, m, nsx;
     GET(px, const double, opx, 'f', 0, &n);
-    GET(py, const double, opy, 'f', 0, &n1);
+    SIZED(py, const double, opy, 'f', 0, n);
     GET(cell_start, const i64, ocell_start, 'i', 0, &nstart);
     GET(cell_item, const i64, ocell_item, 'i', 0, &nitem);
     GET(cx, const double, ocx, 'f', 0, &m);
-    GET(box, const double, obox, 'f', 0, &nbox);
-    GET(first, const i64, ofirst, 'i', 0, &m1);
-    GET(last, const i64, olast, 'i', 0, &m2);
-    GET(poly, const i64, opoly, 'i', 0, &m3);
+    SIZED(box, const double, obox, 'f', 0, 4 * m);
+    SIZED(first, const i64, ofirst, 'i', 0, m);
+    SIZED(last, const i64, olast, 'i', 0, m);
+    SIZED(poly, const i64, opoly, 'i', 0, m);
     GET(sx, const double, osx, 'f', 0, &nsx);
-    GET(sy, const double, osy, 'f', 0, &nsy);
-    GET(out_d, double, oout_d, 'f', 1, &n2);
-    GET(out_p, i64, oout_p, 'i', 1, &n3);
-    if (n1 != n || n2 != n || n3 != n || nbox != 4 * m || m1 != m || m2 != m || m3 != m ||
-        nsx != nsy || nsx % 2 || nx < 0 || ny < 0 || (ny > 0 && nx > (INT64_MAX - 1) / ny) ||
+    SIZED(sy, const double, osy, 'f', 0, nsx);
+    SIZED(out_d, double, oout_d, 'f', 1, n);
+    SIZED(out_p, i64, oout_p, 'i', 1, n);
+    if (nsx % 2 || nx < 0 || ny < 0 || (ny > 0 && nx > (INT64_MAX - 1) / ny) ||
         nstart != nx * ny + 1 || !(size > 0.0)) {
         length_error("arrays of different lengths");
         goto fail;
@@ -430,22 +439,20 @@ static PyObject *py_cell_segments(PyObject *self, PyObject *args)
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 ncells, n1, nstart, nitem, nbox, m, m1, nsx, nsy, nseg_start, nlist, n2;
+    i64 ncells, nitem, m, nsx, nlist;
     GET(ccx, const double, occx, 'f', 0, &ncells);
-    GET(ccy, const double, occy, 'f', 0, &n1);
-    GET(cell_start, const i64, ocell_start, 'i', 0, &nstart);
+    SIZED(ccy, const double, occy, 'f', 0, ncells);
+    SIZED(cell_start, const i64, ocell_start, 'i', 0, ncells + 1);
     GET(cell_item, const i64, ocell_item, 'i', 0, &nitem);
-    GET(box, const double, obox, 'f', 0, &nbox);
     GET(first, const i64, ofirst, 'i', 0, &m);
-    GET(last, const i64, olast, 'i', 0, &m1);
+    SIZED(box, const double, obox, 'f', 0, 4 * m);
+    SIZED(last, const i64, olast, 'i', 0, m);
     GET(sx, const double, osx, 'f', 0, &nsx);
-    GET(sy, const double, osy, 'f', 0, &nsy);
-    GET(seg_start, i64, oseg_start, 'i', 1, &nseg_start);
+    SIZED(sy, const double, osy, 'f', 0, nsx);
+    SIZED(seg_start, i64, oseg_start, 'i', 1, ncells + 1);
     GET(seg_id, int32_t, oseg_id, 'i', 1, &nlist);
-    GET(seg_low, float, oseg_low, 's', 1, &n2);
-    if (n1 != ncells || nstart != ncells + 1 || nseg_start != ncells + 1 || nbox != 4 * m ||
-        m1 != m || nsx != nsy || nsx % 2 || nsx / 2 > INT32_MAX || n2 != nlist ||
-        !(radius >= 0.0)) {
+    SIZED(seg_low, float, oseg_low, 's', 1, nlist);
+    if (nsx % 2 || nsx / 2 > INT32_MAX || !(radius >= 0.0)) {
         length_error("arrays of different lengths");
         goto fail;
     }
@@ -472,20 +479,19 @@ static PyObject *py_nearest_segment(PyObject *self, PyObject *args)
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 n, n1, nstart, nlist, nl1, nowner, nsx, nsy, n2, n3, n4;
+    i64 n, nstart, nlist, nsx;
     GET(px, const double, opx, 'f', 0, &n);
-    GET(py, const double, opy, 'f', 0, &n1);
+    SIZED(py, const double, opy, 'f', 0, n);
     GET(seg_start, const i64, oseg_start, 'i', 0, &nstart);
     GET(seg_id, const int32_t, oseg_id, 'i', 0, &nlist);
-    GET(seg_low, const float, oseg_low, 's', 0, &nl1);
-    GET(owner, const int32_t, oowner, 'i', 0, &nowner);
+    SIZED(seg_low, const float, oseg_low, 's', 0, nlist);
     GET(sx, const double, osx, 'f', 0, &nsx);
-    GET(sy, const double, osy, 'f', 0, &nsy);
-    GET(out_d, double, oout_d, 'f', 1, &n2);
-    GET(out_p, i64, oout_p, 'i', 1, &n3);
-    GET(done, uint8_t, odone, '?', 1, &n4);
-    if (n1 != n || n2 != n || n3 != n || n4 != n || nl1 != nlist || nsx != nsy || nsx % 2 ||
-        nowner != nsx / 2 || npoly < 0) {
+    SIZED(sy, const double, osy, 'f', 0, nsx);
+    SIZED(owner, const int32_t, oowner, 'i', 0, nsx / 2);
+    SIZED(out_d, double, oout_d, 'f', 1, n);
+    SIZED(out_p, i64, oout_p, 'i', 1, n);
+    SIZED(done, uint8_t, odone, '?', 1, n);
+    if (nsx % 2 || npoly < 0) {
         length_error("arrays of different lengths");
         goto fail;
     }
@@ -504,29 +510,37 @@ fail:
     return result;
 }
 
-static PyObject *py_lambert93_forward(PyObject *self, PyObject *args)
+/* lambert93_forward and lambert93_inverse: (a, b) → (out_a, out_b), four float64 arrays. */
+static PyObject *projection(PyObject *args, void (*project)(const double *, const double *, i64,
+                                                            double *, double *))
 {
     PyObject *olon, *olat, *oout_x, *oout_y;
     if (!PyArg_ParseTuple(args, "OOOO", &olon, &olat, &oout_x, &oout_y))
         return NULL;
     Buffers b = {.count = 0};
     PyObject *result = NULL;
-    i64 n, n1, n2, n3;
+    i64 n;
     GET(lon, const double, olon, 'f', 0, &n);
-    GET(lat, const double, olat, 'f', 0, &n1);
-    GET(out_x, double, oout_x, 'f', 1, &n2);
-    GET(out_y, double, oout_y, 'f', 1, &n3);
-    if (n1 != n || n2 != n || n3 != n) {
-        length_error("arrays of different lengths");
-        goto fail;
-    }
+    SIZED(lat, const double, olat, 'f', 0, n);
+    SIZED(out_x, double, oout_x, 'f', 1, n);
+    SIZED(out_y, double, oout_y, 'f', 1, n);
     Py_BEGIN_ALLOW_THREADS;
-    lambert93_forward(lon, lat, n, out_x, out_y);
+    project(lon, lat, n, out_x, out_y);
     Py_END_ALLOW_THREADS;
     result = Py_NewRef(Py_None);
 fail:
     buffers_release(&b);
     return result;
+}
+
+static PyObject *py_lambert93_forward(PyObject *self, PyObject *args)
+{
+    return projection(args, lambert93_forward);
+}
+
+static PyObject *py_lambert93_inverse(PyObject *self, PyObject *args)
+{
+    return projection(args, lambert93_inverse);
 }
 
 #define METHOD(name, doc) {#name, py_##name, METH_VARARGS, doc}
@@ -539,8 +553,9 @@ static PyMethodDef methods[] = {
     METHOD(pairs_reduce, "pairs_reduce(group_start, pair_poly, inside, dist, px, py, band, "
                          "start, sx, sy, out_dist, out_nearest, out_primary, out_count)"),
     METHOD(lines_parse, "lines_parse(buf, n, delim, nfields, ilon, ilat, check_semicolon, "
-                        "base, starts, ends, lon, lat, flags)"),
-    METHOD(lines_write, "lines_write(buf, delim, starts, ends, primary, status, nstatus, "
+                        "base, starts, ends, lon, lat, flags) -> 0, or 1: the block needs "
+                        "the generic path"),
+    METHOD(lines_write, "lines_write(buf, delim, starts, ends, flags, primary, status, nstatus, "
                         "prefix_bytes, prefix_off, distance, lon, lat, remark, suffix_bytes, "
                         "suffix_off, slow_rows, slow_bytes, slow_off, out) -> bytes written"),
     METHOD(cell_candidates, "cell_candidates(ccx, ccy, radius, cx, box, half_width, "
@@ -553,6 +568,7 @@ static PyMethodDef methods[] = {
     METHOD(nearest_segment, "nearest_segment(px, py, gx0, gy0, size, nx, ny, seg_start, "
                             "seg_id, seg_low, owner, sx, sy, npoly, out_d, out_p, done)"),
     METHOD(lambert93_forward, "lambert93_forward(lon, lat, out_x, out_y)"),
+    METHOD(lambert93_inverse, "lambert93_inverse(x, y, out_lon, out_lat)"),
     {NULL, NULL, 0, NULL},
 };
 

@@ -277,15 +277,55 @@ static double lcc_t(double phi, double e)
     return tan(PI / 4.0 - phi / 2.0) / pow((1.0 - es) / (1.0 + es), e / 2.0);
 }
 
+typedef struct {
+    double e, nn, af, rho0, lam0;
+} Lcc;
+
+static Lcc lambert93(void)
+{
+    Lcc l;
+    l.e = sqrt(2.0 * L93_F - L93_F * L93_F);
+    const double p1 = 49.0 * DEG, p2 = 44.0 * DEG, p0 = 46.5 * DEG;
+    l.lam0 = 3.0 * DEG;
+    l.nn = (log(lcc_m(p1, l.e)) - log(lcc_m(p2, l.e))) /
+           (log(lcc_t(p1, l.e)) - log(lcc_t(p2, l.e)));
+    l.af = L93_A * lcc_m(p1, l.e) / (l.nn * pow(lcc_t(p1, l.e), l.nn));
+    l.rho0 = l.af * pow(lcc_t(p0, l.e), l.nn);
+    return l;
+}
+
+/* Lambert-93 metres → WGS84 degrees. The latitude from the isometric latitude psi = -log(t) by
+ * Newton's method on tan(phi) (Karney 2011, "Transverse Mercator with an accuracy of a few
+ * nanometers", eqs. 7-9 and 19-21, as PROJ's pj_sinhpsi2tanphi): two or three turns. */
+void lambert93_inverse(const double *x, const double *y, i64 n, double *out_lon, double *out_lat)
+{
+    const Lcc l = lambert93();
+    const double e = l.e, e2m = 1.0 - e * e, inv_n = 1.0 / l.nn, log_af = log(l.af);
+    for (i64 i = 0; i < n; i++) {
+        const double dx = x[i] - 700000.0, dy = l.rho0 - (y[i] - 6600000.0);
+        const double rho = sqrt(dx * dx + dy * dy);
+        const double taup = sinh(-(log(rho) - log_af) * inv_n); /* sinh(psi) */
+        double tau = taup / e2m;
+        for (int k = 0; k < 10; k++) {
+            const double tau1 = sqrt(1.0 + tau * tau);
+            const double sig = sinh(e * atanh(e * tau / tau1));
+            const double taupa = sqrt(1.0 + sig * sig) * tau - sig * tau1;
+            const double dtau = (taup - taupa) * (1.0 + e2m * tau * tau) /
+                                (e2m * tau1 * sqrt(1.0 + taupa * taupa));
+            tau += dtau;
+            if (!(fabs(dtau) >= 1e-15 * fmax(1.0, fabs(tau))))
+                break;
+        }
+        out_lon[i] = (atan2(dx, dy) * inv_n + l.lam0) / DEG;
+        out_lat[i] = atan(tau) / DEG;
+    }
+}
+
 /* WGS84 degrees → Lambert-93 metres. */
 void lambert93_forward(const double *lon, const double *lat, i64 n, double *out_x, double *out_y)
 {
-    const double e = sqrt(2.0 * L93_F - L93_F * L93_F);
-    const double p1 = 49.0 * DEG, p2 = 44.0 * DEG, p0 = 46.5 * DEG, lam0 = 3.0 * DEG;
-    const double nn = (log(lcc_m(p1, e)) - log(lcc_m(p2, e))) /
-                      (log(lcc_t(p1, e)) - log(lcc_t(p2, e)));
-    const double af = L93_A * lcc_m(p1, e) / (nn * pow(lcc_t(p1, e), nn));
-    const double rho0 = af * pow(lcc_t(p0, e), nn);
+    const Lcc l = lambert93();
+    const double e = l.e, nn = l.nn, af = l.af, rho0 = l.rho0, lam0 = l.lam0;
     for (i64 i = 0; i < n; i++) {
         const double rho = af * pow(lcc_t(lat[i] * DEG, e), nn);
         const double theta = nn * (lon[i] * DEG - lam0);

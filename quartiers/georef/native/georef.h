@@ -110,13 +110,18 @@ int nearest_segment(const double *px, const double *py, i64 n, double gx0, doubl
                     const double *sy, i64 nseg, i64 npoly, double *out_d, i64 *out_p,
                     uint8_t *done);
 void lambert93_forward(const double *lon, const double *lat, i64 n, double *out_x, double *out_y);
+void lambert93_inverse(const double *x, const double *y, i64 n, double *out_lon, double *out_lat);
 
-/* lines.c */
-void lines_parse(const uint8_t *buf, i64 size, i64 n, i64 delim, i64 nfields, i64 ilon, i64 ilat,
+/* lines.c: flags of a record, and what lines_parse may return. */
+#define LINE_SLOW 1
+#define LINE_QUOTED 2
+#define LINES_GENERIC 1
+int lines_parse(const uint8_t *buf, i64 size, i64 n, i64 delim, i64 nfields, i64 ilon, i64 ilat,
                  i64 check_semicolon, i64 base, i64 *starts, i64 *ends, double *lon, double *lat,
                  uint8_t *flags);
 int lines_write(const uint8_t *buf, i64 size, i64 delim, i64 n, const i64 *starts,
-                const i64 *ends, const int32_t *primary, const int8_t *status, i64 nstatus,
+                const i64 *ends, const uint8_t *flags, const int32_t *primary,
+                const int8_t *status, i64 nstatus,
                 const uint8_t *prefix_bytes, i64 nprefix_bytes, const i64 *prefix_off,
                 i64 nprefix, const double *distance, const double *lon, const double *lat,
                 const int8_t *remark, const uint8_t *suffix_bytes, i64 nsuffix_bytes,

@@ -1,9 +1,16 @@
 /* The CSV fast path's loops (see batch/chunks.py): find the records of a block of UTF-8 bytes
- * without quotes and parse its two coordinate fields; write the output records. Any record
- * they cannot handle exactly like the generic path (csv module) is flagged "slow" and handled
- * by Python instead: a field count differing from the header, a blank line, a field starting
- * with a formula character that is not a plain number, a ';' inside a field (it would need
- * quoting), a number that is not plain decimal notation of at most 15 significant digits.
+ * and parse its two coordinate fields; write the output records. Any record they cannot handle
+ * exactly like the generic path (csv module) is flagged "slow" and handled by Python instead:
+ * a field count differing from the header, a blank line, a field starting with a formula
+ * character that is not a plain number, a ';' inside a field (it would need quoting), a quote
+ * inside an unquoted field, a doubled quote, text after a closing quote, a number that is not
+ * plain decimal notation of at most 15 significant digits.
+ *
+ * Quotes: a field that starts with a quote runs to the closing quote (the csv module's rule);
+ * when it is plain (no ';', no delimiter, no formula start) the record is flagged QUOTED and
+ * written without its quotes, which is what the generic path writes for it. A quoted field
+ * holding a line end (or never closed) makes the records no longer one per line: the whole
+ * block then goes to the generic path (lines_parse returns LINES_GENERIC).
  *
  * Numbers: m / 10**k with m < 2**53 and k <= 22 is one correctly rounded IEEE division of two
  * exact values, so it equals Python's float() of the same text (Clinger's fast path). */
@@ -40,10 +47,75 @@ static inline int digits_read(const int checked, const uint8_t *buf, i64 size, i
     return c;
 }
 
-static inline void parse_records(const int checked, const uint8_t *buf, i64 size, i64 n,
-                                 i64 delim, i64 nfields, i64 ilon, i64 ilat, i64 check_semicolon,
-                                 i64 base, i64 *starts, i64 *ends, double *lon, double *lat,
-                                 uint8_t *flags)
+/* A plain decimal number from buf[*at]: [+-]digits[.,digits], at most 15 significant digits.
+ * Returns 1 with *value set, *at after it, or 0 (not plain). The digits are accumulated into
+ * mantissa, which stops growing past 1e17: the significant digits (from the first non-zero one)
+ * are more than 15 exactly when the true mantissa is >= 1e15. The caller checks the byte after
+ * it. */
+static inline int number_read(const int checked, const uint8_t *buf, i64 size, i64 delim,
+                              i64 *at, double *value)
+{
+    i64 i = *at;
+    int c = AT(i);
+    const int negative = c == 45;
+    if (c == 43 || c == 45)
+        i++;
+    const i64 digits_start = i;
+    uint64_t mantissa = 0;
+    i64 decimals = 0;
+    c = digits_read(checked, buf, size, &i, &mantissa); /* whole part */
+    i64 any_digit = i - digits_start;
+    if ((c == 46 || c == 44) && c != delim) { /* one decimal point or comma */
+        i++;
+        const i64 fraction_start = i;
+        digits_read(checked, buf, size, &i, &mantissa);
+        decimals = i - fraction_start;
+        any_digit += decimals;
+    }
+    *at = i;
+    if (!any_digit || mantissa >= 1000000000000000u || decimals > 22)
+        return 0;
+    const double v = (double)mantissa / POW10[decimals];
+    *value = negative ? -v : v;
+    return 1;
+}
+
+enum { QUOTED_PLAIN = 0, QUOTED_SLOW = 1, QUOTED_GENERIC = 2 };
+
+/* The quoted field whose opening quote is buf[open]: *close is its closing quote. PLAIN when
+ * its text holds no quote, no ';', no delimiter and does not start like a formula (= + - @
+ * tab); SLOW otherwise; GENERIC when it holds a line end or is never closed. */
+static inline int quoted_scan(const uint8_t *buf, i64 size, i64 delim, i64 open, i64 *close)
+{
+    int result = QUOTED_PLAIN;
+    if (open + 1 < size) {
+        const int c = buf[open + 1];
+        if (c == 61 || c == 43 || c == 45 || c == 64 || c == 9)
+            result = QUOTED_SLOW;
+    }
+    for (i64 i = open + 1; i < size; i++) {
+        const int c = buf[i];
+        if (c == 34) {
+            if (i + 1 < size && buf[i + 1] == 34) { /* a doubled quote */
+                result = QUOTED_SLOW;
+                i++;
+                continue;
+            }
+            *close = i;
+            return result;
+        }
+        if (c == 10 || c == 13)
+            return QUOTED_GENERIC;
+        if (c == 59 || c == delim)
+            result = QUOTED_SLOW;
+    }
+    return QUOTED_GENERIC;
+}
+
+static inline int parse_records(const int checked, const uint8_t *buf, i64 size, i64 n,
+                                i64 delim, i64 nfields, i64 ilon, i64 ilat, i64 check_semicolon,
+                                i64 base, i64 *starts, i64 *ends, double *lon, double *lat,
+                                uint8_t *flags)
 {
     /* Byte classes: 0 plain, 1 field or line end, 2 flags the record. */
     uint8_t kind[256];
@@ -57,52 +129,51 @@ static inline void parse_records(const int checked, const uint8_t *buf, i64 size
     i64 position = 0;
     for (i64 row = 0; row < n; row++) {
         if (!checked && position >= size) { /* more rows than line ends: checked from here */
-            parse_records(1, buf + position, 0, n - row, delim, nfields, ilon, ilat,
-                          check_semicolon, base + position, starts + row, ends + row, lon + row,
-                          lat + row, flags + row);
-            return;
+            return parse_records(1, buf + position, 0, n - row, delim, nfields, ilon, ilat,
+                                 check_semicolon, base + position, starts + row, ends + row,
+                                 lon + row, lat + row, flags + row);
         }
         const i64 start = position;
         i64 end, field = 0, i = start;
-        int flag = 0;
+        int flag = 0, quoted = 0;
         double lon_value = NAN, lat_value = NAN;
         for (;;) { /* one field per turn; i is its first byte */
             int c = AT(i);
-            if (kind[c] != 1 && (c == 61 || c == 64 || c == 9)) /* = @ tab: a formula */
-                flag = 1;
-            const int is_signed = c == 43 || c == 45;
-            if (field == ilon || field == ilat) {
-                /* Plain decimal: [+-]digits[.,digits], at most 15 significant digits. The
-                 * digits are accumulated into mantissa, which stops growing past 1e17: the
-                 * significant digits (from the first non-zero one) are more than 15 exactly
-                 * when the true mantissa is >= 1e15. */
-                const int negative = c == 45;
-                if (is_signed)
-                    i++;
-                const i64 digits_start = i;
-                uint64_t mantissa = 0;
-                i64 decimals = 0;
-                c = digits_read(checked, buf, size, &i, &mantissa); /* whole part */
-                i64 any_digit = i - digits_start;
-                if ((c == 46 || c == 44) && c != delim) { /* one decimal point or comma */
-                    i++;
-                    const i64 fraction_start = i;
-                    c = digits_read(checked, buf, size, &i, &mantissa);
-                    decimals = i - fraction_start;
-                    any_digit += decimals;
+            const int coordinate = field == ilon || field == ilat;
+            if (c == 34) { /* a quoted field */
+                i64 close = 0;
+                const int scan = quoted_scan(buf, size, delim, i, &close);
+                if (scan == QUOTED_GENERIC)
+                    return LINES_GENERIC;
+                quoted = 1;
+                if (scan == QUOTED_SLOW)
+                    flag = 1;
+                if (coordinate && !flag) {
+                    i64 j = i + 1;
+                    double value;
+                    if (number_read(checked, buf, size, delim, &j, &value) && j == close) {
+                        if (field == ilon)
+                            lon_value = value;
+                        else
+                            lat_value = value;
+                    } else {
+                        flag = 1;
+                    }
                 }
-                if (kind[c] != 1 || !any_digit || mantissa >= 1000000000000000u || decimals > 22) {
-                    flag = 1; /* not a plain number: the scan below finds the field's end */
-                } else {
-                    double value = (double)mantissa / POW10[decimals];
-                    if (negative)
-                        value = -value;
+                i = close + 1;
+                if (kind[AT(i)] != 1)
+                    flag = 1; /* text after the closing quote: the scan below finds the end */
+            } else if (coordinate) {
+                double value;
+                if (number_read(checked, buf, size, delim, &i, &value) && kind[AT(i)] == 1) {
                     if (field == ilon)
                         lon_value = value;
                     else
                         lat_value = value;
+                } else {
+                    flag = 1; /* not a plain number: the scan below finds the field's end */
                 }
-            } else if (is_signed) { /* + -: allowed only for a plain number */
+            } else if (c == 43 || c == 45) { /* + -: allowed only for a plain number */
                 i++;
                 for (;;) {
                     c = AT(i);
@@ -112,6 +183,8 @@ static inline void parse_records(const int checked, const uint8_t *buf, i64 size
                 }
                 if (kind[c] != 1)
                     flag = 1;
+            } else if (kind[c] != 1 && (c == 61 || c == 64 || c == 9)) { /* = @ tab: a formula */
+                flag = 1;
             }
             /* The rest of the field up to a delimiter or a line end. */
             for (;;) {
@@ -145,23 +218,24 @@ static inline void parse_records(const int checked, const uint8_t *buf, i64 size
             flag = 1;
         lon[row] = lon_value;
         lat[row] = lat_value;
-        flags[row] = (uint8_t)flag;
+        flags[row] = (uint8_t)(flag ? LINE_SLOW : quoted ? LINE_QUOTED : 0);
     }
+    return 0;
 }
 
-/* Records of buf[0:size] (UTF-8, no quote): see batch/chunks.py. starts/ends are written
- * plus ``base`` (the offset of buf in the caller's block). */
-void lines_parse(const uint8_t *buf, i64 size, i64 n, i64 delim, i64 nfields, i64 ilon, i64 ilat,
+/* Records of buf[0:size] (UTF-8): see batch/chunks.py. starts/ends are written plus ``base``
+ * (the offset of buf in the caller's block). Returns 0, or LINES_GENERIC when the block must
+ * go to the generic path (a quoted field holding a line end, or never closed). */
+int lines_parse(const uint8_t *buf, i64 size, i64 n, i64 delim, i64 nfields, i64 ilon, i64 ilat,
                  i64 check_semicolon, i64 base, i64 *starts, i64 *ends, double *lon, double *lat,
                  uint8_t *flags)
 {
     const int checked = !(size > 0 && buf[size - 1] == 10);
     if (checked)
-        parse_records(1, buf, size, n, delim, nfields, ilon, ilat, check_semicolon, base, starts,
-                      ends, lon, lat, flags);
-    else
-        parse_records(0, buf, size, n, delim, nfields, ilon, ilat, check_semicolon, base, starts,
-                      ends, lon, lat, flags);
+        return parse_records(1, buf, size, n, delim, nfields, ilon, ilat, check_semicolon, base,
+                             starts, ends, lon, lat, flags);
+    return parse_records(0, buf, size, n, delim, nfields, ilon, ilat, check_semicolon, base,
+                         starts, ends, lon, lat, flags);
 }
 
 #undef AT
@@ -264,6 +338,23 @@ static inline uint8_t *put_bytes(uint8_t *out, const uint8_t *src, i64 len, uint
     return out + len;
 }
 
+/* src[0:len] without its quotes, ``from`` turned into ';' (put_bytes between the quotes). */
+static inline uint8_t *put_unquoted(uint8_t *out, const uint8_t *src, i64 len, uint8_t from)
+{
+    const uint8_t *end = src + len;
+    while (src < end) {
+        const uint8_t *quote = memchr(src, 34, (size_t)(end - src));
+        const i64 run = (quote ? quote : end) - src;
+        if (from == 59)
+            memcpy(out, src, (size_t)run);
+        else
+            put_bytes(out, src, run, from);
+        out += run;
+        src += run + 1;
+    }
+    return out;
+}
+
 /* An offsets table: off[0:count + 1] increasing, within [0, nbytes]. */
 static int table_ok(const i64 *off, i64 count, i64 nbytes)
 {
@@ -276,14 +367,16 @@ static int table_ok(const i64 *off, i64 count, i64 nbytes)
 }
 
 /* Output records of rows [0, n): the input fields (``delim`` turned into ';': a record holding
- * a ';' is a slow row when the delimiter is not ';'), then prefix[(primary + 1) * nstatus +
+ * a ';' is a slow row when the delimiter is not ';'; without its quotes when flags[row] is
+ * LINE_QUOTED), then prefix[(primary + 1) * nstatus +
  * status] (";code;name;status;score;"), distance, ";" (empty label) ";", lon, ";", lat,
  * suffix[remark] (";generation;remark\r\n"). Row slow_rows[k] (increasing) is copied from
  * slow_bytes[slow_off[k]:slow_off[k + 1]] instead. Numbers: half-even rounding of
  * value * 10**decimals, decimal comma (results.fixed). *written: the bytes written;
  * GEOREF_TOO_SMALL when out_size would be exceeded (nothing is written past it). */
 int lines_write(const uint8_t *buf, i64 size, i64 delim, i64 n, const i64 *starts,
-                const i64 *ends, const int32_t *primary, const int8_t *status, i64 nstatus,
+                const i64 *ends, const uint8_t *flags, const int32_t *primary,
+                const int8_t *status, i64 nstatus,
                 const uint8_t *prefix_bytes, i64 nprefix_bytes, const i64 *prefix_off,
                 i64 nprefix, const double *distance, const double *lon, const double *lat,
                 const int8_t *remark, const uint8_t *suffix_bytes, i64 nsuffix_bytes,
@@ -320,11 +413,12 @@ int lines_write(const uint8_t *buf, i64 size, i64 delim, i64 n, const i64 *start
         /* The numbers take at most 79 bytes with their separators. */
         if (len + prefix_len + suffix_len + 80 > limit - p)
             return GEOREF_TOO_SMALL;
-        if (delim == 59)
-            memcpy(p, buf + first, (size_t)len);
+        if (flags[row] == LINE_QUOTED)
+            p = put_unquoted(p, buf + first, len, (uint8_t)delim);
+        else if (delim == 59)
+            p = (uint8_t *)memcpy(p, buf + first, (size_t)len) + len;
         else
-            put_bytes(p, buf + first, len, (uint8_t)delim);
-        p += len;
+            p = put_bytes(p, buf + first, len, (uint8_t)delim);
         memcpy(p, prefix_bytes + prefix_off[key], (size_t)prefix_len);
         p += prefix_len;
         if (!isnan(distance[row]))
