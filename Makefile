@@ -207,9 +207,12 @@ addok: redis-deps
 addok-stop:
 	@-bash scripts/addok/stop.sh
 
-# pytest exits 5 when it collected no test: that is a failure too.
+# pytest exits 5 when it collected no test: that is a failure too. The suite runs on every core
+# (pytest-xdist: one worker per core, an idle worker takes tests from the others);
+# PYTEST_WORKERS=0 runs it in this process alone.
+PYTEST_WORKERS ?= auto
 test: dev-venv browser-deps addok
-	@status=0; $(PY) -m pytest $(PYTEST_ARGS) || status=$$?; \
+	@status=0; $(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS) || status=$$?; \
 	if [ $$status -eq 5 ]; then echo "Erreur : aucun test n'a été collecté."; fi; \
 	exit $$status
 

@@ -12,10 +12,11 @@ from quartiers.core.models import Role, User
 # Headless Chromium fixtures (one Playwright session for the whole run), for every app's tests.
 pytest_plugins = ["tests.browser.fixtures"]
 
-# The shared stores of the data version of the cached public pages (quartiers/core/pagecache.py)
-# and of the API rate-limit counters stay inside this test process: the shared file stores under
-# var/cache would mix concurrent test runs. Set before any test opens those caches.
-for _name in ("page_versions", "api_throttle", "report_pdf"):
+# The shared stores (login throttling, data version of the cached public pages, API rate-limit
+# counters, the report's PDF) stay inside this test process: the shared file stores under
+# var/cache, or Redis in CI, would mix concurrent test runs and the pytest-xdist workers of one
+# run. Set before any test opens those caches.
+for _name in ("login", "page_versions", "api_throttle", "report_pdf"):
     settings.CACHES[_name] = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": f"{_name}-tests",
@@ -112,25 +113,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         import_nord_demo(data_dir=Path(settings.DATA_DIR), apply=True)
 
 
-def _transactional(request: pytest.FixtureRequest) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         return True
-    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
 
 
-@pytest.fixture(autouse=True)
-def _nord_geography_after_flush(request, django_db_blocker):
-    """Transactional tests (live_server…) flush the database when they end: re-import the Nord
-    for the next one. pytest-django runs them after all the other database tests."""
-    if _transactional(request):
-        from quartiers.geography.importers import import_nord_demo
-        from quartiers.geography.models import QPV
-
-        with django_db_blocker.unblock():
-            if not QPV.objects.exists():
-                import_nord_demo(data_dir=Path(settings.DATA_DIR), apply=True)
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """A transactional test (live_server…) flushes the database when its fixtures are torn
+    down: the Nord is imported again right after, for whatever test comes next. pytest-django
+    runs transactional tests last, but under pytest-xdist (``make test``) a worker runs the tests
+    in the order it is given them, so a plain database test may follow one."""
     yield
+    if nextitem is None or not _transactional(item):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from quartiers.geography.importers import import_nord_demo
+    from quartiers.geography.models import QPV
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not QPV.objects.exists():
+            import_nord_demo(data_dir=Path(settings.DATA_DIR), apply=True)
 
 
 @pytest.fixture(autouse=True)

@@ -138,18 +138,16 @@ EXPECTED = {
 }
 
 
+# One test per role (each sets the demo up again): the parallel suite spreads them over its
+# workers.
+@pytest.mark.parametrize("role", list(DEMO_ACCOUNTS))
 def test_every_detail_page_of_the_demo_has_no_serious_or_critical_violation(
-    chromium_browser, live_server, demo_paths
+    chromium_browser, live_server, demo_paths, role
 ):
-    failures = []
-    for role, username in DEMO_ACCOUNTS.items():
-        user = User.objects.get(username=username) if username else None
-        with _audit_page(chromium_browser, live_server, user) as page:
-            audited, findings = _paths_audit(page, live_server, demo_paths)
-        missing = [p for p in EXPECTED[role] if not any(a.startswith(p) for a in audited)]
-        assert missing == [], f"{role} : {missing} non audité(s) ; audité(s) : {' '.join(audited)}"
-        try:
-            _check(f"{role} (détail)", audited, findings)
-        except AssertionError as error:
-            failures.append(f"{role} : {error}")
-    assert failures == [], "\n".join(failures)
+    username = DEMO_ACCOUNTS[role]
+    user = User.objects.get(username=username) if username else None
+    with _audit_page(chromium_browser, live_server, user) as page:
+        audited, findings = _paths_audit(page, live_server, demo_paths)
+    missing = [p for p in EXPECTED[role] if not any(a.startswith(p) for a in audited)]
+    assert missing == [], f"{role} : {missing} non audité(s) ; audité(s) : {' '.join(audited)}"
+    _check(f"{role} (détail)", audited, findings)

@@ -3,6 +3,16 @@
 from django.db import migrations, models
 
 
+# The contract statuses once « terminé » is added (frozen here: the model's may change later).
+STATUS_CHOICES = [
+    ("preparation", "En préparation"),
+    ("signed", "Signé"),
+    ("amended", "Avenant(s) signé(s)"),
+    ("evaluated", "Évalué"),
+    ("ended", "Terminé"),
+]
+
+
 def ended_2015(apps, schema_editor):
     """The 2015–2023 contracts are history: « terminé », never « en préparation »."""
     apps.get_model("contracts", "Contract").objects.filter(generation=2015).update(status="ended")
@@ -23,13 +33,7 @@ class Migration(migrations.Migration):
             model_name="contract",
             name="status",
             field=models.CharField(
-                choices=[
-                    ("preparation", "En préparation"),
-                    ("signed", "Signé"),
-                    ("amended", "Avenant(s) signé(s)"),
-                    ("evaluated", "Évalué"),
-                    ("ended", "Terminé"),
-                ],
+                choices=STATUS_CHOICES,
                 default="preparation",
                 max_length=20,
                 verbose_name="statut",
@@ -39,13 +43,7 @@ class Migration(migrations.Migration):
             model_name="contractstatuschange",
             name="from_status",
             field=models.CharField(
-                choices=[
-                    ("preparation", "En préparation"),
-                    ("signed", "Signé"),
-                    ("amended", "Avenant(s) signé(s)"),
-                    ("evaluated", "Évalué"),
-                    ("ended", "Terminé"),
-                ],
+                choices=STATUS_CHOICES,
                 max_length=20,
                 verbose_name="statut précédent",
             ),
@@ -54,13 +52,7 @@ class Migration(migrations.Migration):
             model_name="contractstatuschange",
             name="to_status",
             field=models.CharField(
-                choices=[
-                    ("preparation", "En préparation"),
-                    ("signed", "Signé"),
-                    ("amended", "Avenant(s) signé(s)"),
-                    ("evaluated", "Évalué"),
-                    ("ended", "Terminé"),
-                ],
+                choices=STATUS_CHOICES,
                 max_length=20,
                 verbose_name="nouveau statut",
             ),
@@ -68,9 +60,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="contract",
             constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status__in", ["preparation", "signed", "amended", "evaluated", "ended"])
-                ),
+                condition=models.Q(("status__in", [value for value, _label in STATUS_CHOICES])),
                 name="contract_status_valid",
             ),
         ),
