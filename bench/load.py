@@ -429,8 +429,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--think", type=float, default=1.0, help="pause moyenne (s)")
     parser.add_argument(
         "--postgres", action="store_true", help="PostgreSQL 15 jetable (sinon SQLite)"

@@ -8,7 +8,7 @@ Usage:
   .venv/bin/python bench/load.py --logged-in …      # the same
   .venv/bin/python bench/page_queries.py            # SQL queries per page (no server)
 
-Same set-up as bench/load.py (throwaway database with `demo_setup`, gunicorn 3 workers × 4
+Same set-up as bench/load.py (throwaway database with `demo_setup`, gunicorn 4 workers × 2
 threads gthread, DEBUG off). Each simulated user logs in through the login form with a demo
 account (`--users` minus `--delegates` as demo-agent, the others as demo-delegue; one session
 per user), then requests its role's pages in turn, pausing `--think` seconds on average. The
@@ -242,11 +242,16 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--delegates", type=int, default=5, help="dont délégués du préfet")
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--think", type=float, default=1.0, help="pause moyenne (s)")
     parser.add_argument(
         "--postgres", action="store_true", help="PostgreSQL 15 jetable (sinon SQLite)"
+    )
+    parser.add_argument(
+        "--no-memo",
+        action="store_true",
+        help="sans le mémo des chiffres de référence (PAGE_CACHE_SECONDS=0, core/datamemo.py)",
     )
     return parser
 
@@ -254,7 +259,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     options = parser().parse_args(argv)
     options.delegates = min(options.delegates, options.users)
-    options.api_rate, options.no_page_cache, options.addok_url = 0, False, ""
+    options.api_rate, options.addok_url = 0, ""
+    options.no_page_cache = options.no_memo  # PAGE_CACHE_SECONDS=0 turns the memo off too
     load.throwaway(options, run)
 
 
