@@ -142,27 +142,40 @@ def qpv_values_latest(
     latest period, the values of each indicator and of its parts at that period), in two
     queries. Pass them to `indicator_aggregate(period=…, preloaded=…)`."""
     codes = sorted(set(codes))
-    latest: dict[int, set[str]] = {}
-    periods = IndicatorValue.objects.filter(
-        indicator__in=indicators, territory_kind=TerritoryKind.QPV, territory_code__in=codes
-    )
-    for pk, period in periods.values_list("indicator_id", "period").distinct():
-        latest.setdefault(pk, set()).add(period)
-    found = {pk: period_latest(found) for pk, found in latest.items()}
+    found = latest_periods(indicators=indicators, codes=codes)
     wanted = Q(pk__in=[])
     loaded: QpvValues = {}
     for indicator in indicators:
         for part in (indicator, indicator.numerator, indicator.denominator):
             if part is not None:
                 loaded[part.pk] = []
-                if found.get(indicator.pk) is not None:
+                if indicator.pk in found:
                     wanted |= Q(indicator_id=part.pk, period=found[indicator.pk])
     rows = IndicatorValue.objects.filter(
         wanted, territory_kind=TerritoryKind.QPV, territory_code__in=codes
     )
     for row in rows:
         loaded[row.indicator_id].append(row)
-    return {pk: period for pk, period in found.items() if period is not None}, loaded
+    return found, loaded
+
+
+def latest_periods(*, indicators: Iterable[Indicator], codes: Iterable[str]) -> dict[int, str]:
+    """Indicator id → its latest period with a QPV value among `codes` (`period_latest`), in
+    one query; indicators without such a value are left out."""
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator__in=list(indicators),
+            territory_kind=TerritoryKind.QPV,
+            territory_code__in=sorted(set(codes)),
+        )
+        .values_list("indicator_id", "period")
+        .distinct()
+    )
+    periods: dict[int, set[str]] = {}
+    for indicator_id, period in rows:
+        periods.setdefault(indicator_id, set()).add(period)
+    latest = {pk: period_latest(found) for pk, found in periods.items()}
+    return {pk: period for pk, period in latest.items() if period is not None}
 
 
 def _values(

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q
 
 from quartiers.geography.models import QPV, Commune
-from quartiers.indicators.aggregation import PeerValue, period_latest
+from quartiers.indicators.aggregation import PeerValue, latest_periods, period_latest
 from quartiers.indicators.models import Indicator, IndicatorValue, TerritoryKind
 from quartiers.indicators.references import Outside, commune_outside, reference_gap_reason
 
@@ -117,7 +117,7 @@ def indicators_qpv_tables(
 ) -> dict[int, list[QpvValueRow]]:
     """`indicator_qpv_table` (latest period) of several indicators in two queries: indicator
     id → its rows. `qpvs`: `departement_qpv_labels()` (or another set of QPV)."""
-    latest = _latest_periods(indicators=indicators, codes=set(qpvs))
+    latest = latest_periods(indicators=indicators, codes=set(qpvs))
     values = _peer_values(latest=latest, codes=set(qpvs))
     return {i.pk: _table_rows(qpvs, values.get(i.pk, {})) for i in indicators}
 
@@ -190,7 +190,7 @@ def qpv_core_indicators(*, qpv: QPV) -> list[QpvCoreIndicator]:
     indicators = list(Indicator.objects.filter(core_set=True))
     if not indicators:
         return []
-    latest = _latest_periods(indicators=indicators, codes=peers)
+    latest = latest_periods(indicators=indicators, codes=peers)
     values = _peer_values(latest=latest, codes=peers)
     refs = _references(qpv)
     comparisons = _comparisons(indicators=indicators, refs=refs)
@@ -274,25 +274,6 @@ def _qpvs_by_commune(*, qpv: QPV) -> dict[str, list[QPV]]:
             if code in codes:
                 found.setdefault(code, []).append(other)
     return found
-
-
-def _latest_periods(*, indicators: list[Indicator], codes: set[str]) -> dict[int, str]:
-    """Indicator id → latest period with a QPV value among `codes` (same rule as
-    `indicator_qpv_table`)."""
-    rows = (
-        IndicatorValue.objects.filter(
-            indicator__in=indicators,
-            territory_kind=TerritoryKind.QPV,
-            territory_code__in=sorted(codes),
-        )
-        .values_list("indicator_id", "period")
-        .distinct()
-    )
-    periods: dict[int, set[str]] = {}
-    for indicator_id, period in rows:
-        periods.setdefault(indicator_id, set()).add(period)
-    latest = {pk: period_latest(found) for pk, found in periods.items()}
-    return {pk: period for pk, period in latest.items() if period is not None}
 
 
 def _peer_values(*, latest: dict[int, str], codes: set[str]) -> dict[int, dict[str, PeerValue]]:
