@@ -28,9 +28,7 @@ import os
 import pstats
 import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT))
 
 from load_logged_in import ACCOUNTS, CONTRACT, QPV, check  # noqa: E402
+from page_queries import demo_database  # noqa: E402
 
 CONTRACT_NAME = "CA de la Porte du Hainaut"
 BASELINE = ("agent", "/mentions-legales/", "Mentions légales")
@@ -158,14 +157,8 @@ def main() -> None:
         os.environ["SQLITE_PATH"] = str(options.database.resolve())
         measure(options)
         return
-    (ROOT / "var").mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix="page-cpu-") as name:
-        database = Path(name) / "demo.sqlite3"
-        env = {**os.environ, "SQLITE_PATH": str(database), "MEDIA_ROOT": f"{name}/media"}
-        for args in (["migrate", "--noinput", "-v0"], ["demo_setup"]):
-            command = [sys.executable, "manage.py", *args]
-            subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        os.environ.update(SQLITE_PATH=str(database), MEDIA_ROOT=env["MEDIA_ROOT"])
+    with demo_database("page-cpu-") as database:
+        os.environ["SQLITE_PATH"] = str(database)
         measure(options)
 
 

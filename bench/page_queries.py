@@ -15,6 +15,7 @@ tests/core/test_page_queries.py asserts bounds on these counts.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import statistics
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,15 +85,23 @@ def main() -> None:
     if options.database:
         measure(options.database.resolve(), show_sql=options.sql, repeat=options.repeat)
         return
+    with demo_database("queries-") as database:
+        measure(database, show_sql=options.sql, repeat=options.repeat)
+
+
+@contextlib.contextmanager
+def demo_database(prefix: str) -> Iterator[Path]:
+    """The demo data (`migrate` + `demo_setup`) in a throwaway SQLite file under var/, its media
+    folder set in MEDIA_ROOT; deleted afterwards."""
     (ROOT / "var").mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix="queries-") as name:
+    with tempfile.TemporaryDirectory(dir=ROOT / "var", prefix=prefix) as name:
         database = Path(name) / "demo.sqlite3"
         env = {**os.environ, "SQLITE_PATH": str(database), "MEDIA_ROOT": f"{name}/media"}
         for args in (["migrate", "--noinput", "-v0"], ["demo_setup"]):
             command = [sys.executable, "manage.py", *args]
             subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         os.environ["MEDIA_ROOT"] = env["MEDIA_ROOT"]
-        measure(database, show_sql=options.sql, repeat=options.repeat)
+        yield database
 
 
 if __name__ == "__main__":
