@@ -8,13 +8,12 @@ import numpy as np
 import pytest
 
 from quartiers.georef.batch import BatchOptions, file_georeference
-from quartiers.georef.batch.chunks import Context, block_process, csv_records, rows_process
-from quartiers.georef.batch.columns import columns_detect
+from quartiers.georef.batch.chunks import block_process, csv_records, rows_process
 from quartiers.georef.batch.readers import csv_blocks, source_inspect
-from quartiers.georef.batch.results import FORMULA_PREFIXES, positions_locate, qpv_names
-from quartiers.georef.batch.summary import Summary
+from quartiers.georef.batch.results import FORMULA_PREFIXES, positions_locate
 from quartiers.georef.contours import WGS84
 from quartiers.shared.exports import FORMULA_PREFIXES as EXPORT_PREFIXES
+from tests.georef.batch_contexts import two_contexts
 
 pytestmark = pytest.mark.django_db
 
@@ -70,14 +69,7 @@ def test_fast_path_equals_the_generic_path_on_odd_records(tmp_path, data_dir, de
     source = tmp_path / "f.csv"
     source.write_bytes((newline.join(lines) + newline).encode("utf-8"))
     info = source_inspect(path=source, delimiter=delimiter)
-    codes, names = qpv_names(generation=2024)
-
-    def context() -> Context:
-        return Context(header=info.header, mapping=columns_detect(header=info.header),
-                       delimiter=delimiter, generation=2024, distances="band", codes=codes,
-                       names=names, summary=Summary())  # fmt: skip
-
-    fast_ctx, slow_ctx = context(), context()
+    fast_ctx, slow_ctx = two_contexts(info, delimiter=delimiter, distances="band")
     block = next(csv_blocks(info=info))
     fast, n_fast = block_process(block, fast_ctx)
     slow, n_slow = rows_process(csv_records(block, delimiter, slow_ctx.summary), slow_ctx)

@@ -11,12 +11,12 @@ import pytest
 from openpyxl import load_workbook
 
 from quartiers.georef.batch import BatchInputError, BatchOptions, file_georeference, part_path
-from quartiers.georef.batch.chunks import Context, block_process, csv_records, rows_process
-from quartiers.georef.batch.columns import columns_detect
+from quartiers.georef.batch.chunks import block_process, csv_records, rows_process
 from quartiers.georef.batch.readers import csv_blocks, source_inspect
 from quartiers.georef.batch.results import RESULT_COLUMNS, qpv_names
 from quartiers.georef.batch.summary import Summary, summary_chart_svg
 from quartiers.georef.loader import GeorefError, points_locate
+from tests.georef.batch_contexts import two_contexts
 
 pytestmark = pytest.mark.django_db
 
@@ -138,14 +138,7 @@ def test_fast_and_generic_paths_write_the_same_bytes(tmp_path, data_dir, newline
     source = tmp_path / "f.csv"
     source.write_bytes((newline.join(lines) + newline).encode("utf-8"))
     info = source_inspect(path=source)
-    codes, names = qpv_names(generation=2024)
-
-    def context() -> Context:
-        return Context(header=info.header, mapping=columns_detect(header=info.header),
-                       delimiter=",", generation=2024, distances="band", codes=codes,
-                       names=names, summary=Summary())  # fmt: skip
-
-    fast_ctx, slow_ctx = context(), context()
+    fast_ctx, slow_ctx = two_contexts(info, delimiter=",", distances="band")
     block = next(csv_blocks(info=info))
     fast, n_fast = block_process(block, fast_ctx)
     slow, n_slow = rows_process(csv_records(block, ",", slow_ctx.summary), slow_ctx)

@@ -11,11 +11,10 @@ import pytest
 
 from quartiers.georef.batch import BatchOptions, file_georeference
 from quartiers.georef.batch import chunks as chunks_module
-from quartiers.georef.batch.chunks import Context, block_process, csv_records, rows_process
-from quartiers.georef.batch.columns import columns_detect
+from quartiers.georef.batch.chunks import block_process, csv_records, rows_process
 from quartiers.georef.batch.readers import csv_blocks, source_inspect
-from quartiers.georef.batch.results import number_parse, qpv_names
-from quartiers.georef.batch.summary import Summary
+from quartiers.georef.batch.results import number_parse
+from tests.georef.batch_contexts import two_contexts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("compiled")]
 
@@ -147,14 +146,7 @@ def test_random_quoted_records_give_the_generic_paths_bytes(tmp_path, seed):
     wild = seed % 2 == 1  # broken quotes, line ends and CRs: the block may go generic
     source.write_bytes(_random_file(rng, 2000, wild=wild).encode("utf-8"))
     info = source_inspect(path=source, delimiter=";")
-    codes, names = qpv_names(generation=2024)
-
-    def context() -> Context:
-        return Context(header=info.header, mapping=columns_detect(header=info.header),
-                       delimiter=";", generation=2024, distances="exact", codes=codes,
-                       names=names, summary=Summary())  # fmt: skip
-
-    fast_ctx, slow_ctx = context(), context()
+    fast_ctx, slow_ctx = two_contexts(info, delimiter=";", distances="exact")
     block = next(csv_blocks(info=info))
     try:
         slow, n_slow = rows_process(csv_records(block, ";", slow_ctx.summary), slow_ctx)
