@@ -156,15 +156,19 @@ def apply(request: HttpRequest) -> HttpResponse:
             },
             status=400,
         )
+    return redirect(_history_url(runs))
+
+
+def _history_url(runs: list[ImportRun]) -> str:
+    """The history of imports, showing the runs an apply wrote (the whole history without)."""
     ids = ",".join(str(run.pk) for run in runs)
-    return redirect(f"{reverse('imports:history')}?appliques={ids}")
+    return f"{reverse('imports:history')}?appliques={ids}" if ids else reverse("imports:history")
 
 
 def _already_applied(request: HttpRequest, exc: AlreadyApplied) -> HttpResponse:
     """A second « Appliquer » of one verification: what the first one wrote, and where."""
     preview = exc.preview
     runs = list(preview.runs.select_related("user").order_by("pk"))
-    ids = ",".join(str(run.pk) for run in runs)
     return render(
         request,
         "imports/already_applied.html",
@@ -174,9 +178,7 @@ def _already_applied(request: HttpRequest, exc: AlreadyApplied) -> HttpResponse:
             "preview": preview,
             "applying": preview.state == PreviewState.APPLYING,
             "runs": [(run, kind_label(run), applied_by(run)) for run in runs],
-            "history_url": f"{reverse('imports:history')}?appliques={ids}"
-            if ids
-            else reverse("imports:history"),
+            "history_url": _history_url(runs),
         },
         status=409,
     )
