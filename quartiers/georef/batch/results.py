@@ -245,15 +245,13 @@ def positions_locate(
     distance = np.full(n, np.nan)
     todo = np.flatnonzero(valid & inside)
     if len(todo):
-        if crs == LAMBERT93:  # measured on the file's own Lambert-93 coordinates
-            result = points_locate(
-                lon=x[todo], lat=y[todo], crs=LAMBERT93, lonlat=(lon[todo], lat[todo]),
-                generation=generation, distances=distances,
-            )  # fmt: skip
-        else:
-            result = points_locate(
-                lon=lon[todo], lat=lat[todo], generation=generation, distances=distances
-            )
+        # Located on the file's own coordinates (Lambert-93 ones measure their distances on
+        # themselves), with the lon/lat computed above.
+        lonlat = (lon[todo], lat[todo]) if crs == LAMBERT93 else None
+        result = points_locate(
+            lon=x[todo], lat=y[todo], crs=crs, lonlat=lonlat, generation=generation,
+            distances=distances,
+        )  # fmt: skip
         primary[todo] = result.primary
         status[todo] = result.status
         distance[todo] = result.distance_m
